@@ -1,0 +1,203 @@
+package org.openautoglm.config.document;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.StringReader;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.openautoglm.config.source.ConfigException;
+import org.openautoglm.config.source.LoadLimits;
+import org.openautoglm.config.source.OffsetLocator;
+import org.openautoglm.config.source.SourceFile;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * Parses YAML safely into a {@link PositionedDocument}.
+ *
+ * <p>SnakeYAML only composes the node graph here; nothing is ever constructed from a tag, so no
+ * class can be instantiated by a document. Only the YAML 1.2 core types are accepted: any other
+ * tag (custom, {@code !!binary}, {@code !!javax...}) is refused. Aliases, nesting depth, size and
+ * the number of nodes after alias expansion are bounded by {@link LoadLimits}.
+ */
+public final class YamlDocumentParser {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final LoadLimits limits;
+
+  public YamlDocumentParser(LoadLimits limits) {
+    this.limits = limits;
+  }
+
+  /** Parses {@code source}; errors are reported at the positions {@code locator} gives. */
+  public PositionedDocument parse(SourceFile source, OffsetLocator locator) {
+    Node node;
+    try {
+      node = yaml().compose(new StringReader(source.text()));
+    } catch (MarkedYAMLException e) {
+      throw new ConfigException(
+          locator.locate(offset(source, e.getProblemMark())), describe(e));
+    } catch (YAMLException e) {
+      throw new ConfigException(locator.locate(0), "cannot parse YAML: " + e.getMessage());
+    }
+    Converter converter = new Converter(source, locator);
+    JsonNode root = node == null ? NODES.nullNode() : converter.convert(node, "", 0);
+    if (node == null) {
+      converter.valueSpans.put("", new Span(0, 0));
+    }
+    return new PositionedDocument(root, converter.valueSpans, converter.keyOffsets);
+  }
+
+  private Yaml yaml() {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setAllowRecursiveKeys(false);
+    options.setMaxAliasesForCollections(limits.maxAliases());
+    options.setNestingDepthLimit(limits.maxDepth());
+    options.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxBytes()));
+    options.setMergeOnCompose(true);
+    options.setProcessComments(false);
+    options.setTagInspector(tag -> false);
+    DumperOptions dumper = new DumperOptions();
+    return new Yaml(
+        new SafeConstructor(options),
+        new Representer(dumper),
+        dumper,
+        options,
+        new CoreSchemaResolver());
+  }
+
+  private static int offset(SourceFile source, Mark mark) {
+    return mark == null ? 0 : source.offsetOfCodePoint(mark.getIndex());
+  }
+
+  private static String describe(MarkedYAMLException e) {
+    String problem = e.getProblem() == null ? "malformed YAML" : e.getProblem();
+    if (problem.contains("Global tag is not allowed")) {
+      return "YAML tags that name types are not allowed ("
+          + problem.substring(problem.indexOf(':') + 1).trim()
+          + "); remove the tag";
+    }
+    if (problem.contains("Number of aliases")) {
+      return "too many aliases to collections (a possible alias bomb); the limit is "
+          + problem.replaceAll("\\D+", " ").trim()
+          + "";
+    }
+    if (problem.contains("Nesting Depth exceeded")) {
+      return "nesting is deeper than the limit ("
+          + problem.replaceAll("\\D+", " ").trim()
+          + " levels); flatten the document";
+    }
+    String context = e.getContext();
+    return "invalid YAML: " + problem + (context == null ? "" : " (" + context + ")");
+  }
+
+  /** Walks the composed graph, expanding aliases within the node and depth budgets. */
+  private final class Converter {
+    private final SourceFile source;
+    private final OffsetLocator locator;
+    private final Map<String, Span> valueSpans = new HashMap<>();
+    private final Map<String, Integer> keyOffsets = new HashMap<>();
+    private final Map<Node, Boolean> onPath = new IdentityHashMap<>();
+    private int nodes;
+
+    Converter(SourceFile source, OffsetLocator locator) {
+      this.source = source;
+      this.locator = locator;
+    }
+
+    JsonNode convert(Node node, String pointer, int depth) {
+      int start = offset(source, node.getStartMark());
+      if (++nodes > limits.maxNodes()) {
+        throw new ConfigException(
+            locator.locate(start),
+            "document expands to more than "
+                + limits.maxNodes()
+                + " nodes (aliases expand in place); this looks like an alias bomb");
+      }
+      if (depth > limits.maxDepth() || onPath.containsKey(node)) {
+        throw new ConfigException(
+            locator.locate(start),
+            onPath.containsKey(node)
+                ? "an alias refers to a node that contains it; recursive documents are not allowed"
+                : "nesting is deeper than the limit (" + limits.maxDepth() + " levels)");
+      }
+      valueSpans.put(pointer, new Span(start, offset(source, node.getEndMark())));
+      switch (node.getNodeId()) {
+        case scalar:
+          return scalar((ScalarNode) node, start);
+        case sequence:
+          onPath.put(node, Boolean.TRUE);
+          ArrayNode array = NODES.arrayNode();
+          int index = 0;
+          for (Node item : ((SequenceNode) node).getValue()) {
+            array.add(convert(item, JsonPointers.child(pointer, index++), depth + 1));
+          }
+          onPath.remove(node);
+          return array;
+        case mapping:
+          onPath.put(node, Boolean.TRUE);
+          ObjectNode object = mapping((MappingNode) node, pointer, depth);
+          onPath.remove(node);
+          return object;
+        default:
+          throw new ConfigException(locator.locate(start), "unsupported YAML node");
+      }
+    }
+
+    private JsonNode scalar(ScalarNode node, int start) {
+      JsonNode value = ScalarValues.toJson(node.getTag(), node.getValue());
+      if (value == null) {
+        throw new ConfigException(
+            locator.locate(start),
+            "YAML tag "
+                + node.getTag()
+                + " is not allowed; only strings, numbers, booleans and null are (remove the tag)");
+      }
+      return value;
+    }
+
+    private ObjectNode mapping(MappingNode node, String pointer, int depth) {
+      ObjectNode object = NODES.objectNode();
+      Map<String, Integer> firstSeen = new HashMap<>();
+      for (NodeTuple tuple : node.getValue()) {
+        Node keyNode = tuple.getKeyNode();
+        int keyStart = offset(source, keyNode.getStartMark());
+        if (!(keyNode instanceof ScalarNode)) {
+          throw new ConfigException(
+              locator.locate(keyStart),
+              "mapping keys must be plain strings, not collections; rewrite the key");
+        }
+        String key = ((ScalarNode) keyNode).getValue();
+        Integer earlier = firstSeen.putIfAbsent(key, keyStart);
+        if (earlier != null) {
+          throw new ConfigException(
+              locator.locate(keyStart),
+              "duplicate key '"
+                  + key
+                  + "' (first defined at "
+                  + locator.locate(earlier)
+                  + "); remove one of them");
+        }
+        String child = JsonPointers.child(pointer, key);
+        keyOffsets.put(child, keyStart);
+        object.set(key, convert(tuple.getValueNode(), child, depth + 1));
+      }
+      return object;
+    }
+  }
+}

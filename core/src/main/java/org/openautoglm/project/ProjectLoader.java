@@ -1,0 +1,115 @@
+package org.openautoglm.project;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.openautoglm.config.document.DocumentParser;
+import org.openautoglm.config.document.JsonPointers;
+import org.openautoglm.config.document.PositionedDocument;
+import org.openautoglm.config.schema.ConfigSchema;
+import org.openautoglm.config.schema.SchemaLoader;
+import org.openautoglm.config.schema.Violation;
+import org.openautoglm.config.source.ConfigException;
+import org.openautoglm.config.source.LoadLimits;
+import org.openautoglm.config.source.SourceFile;
+
+/**
+ * Reads {@code autoglm.yaml}, checking it against the descriptor's own schema so that a mistake
+ * in it is reported at its line like any other config error.
+ */
+public final class ProjectLoader {
+  private static final String SCHEMA_RESOURCE = "autoglm-project.schema.json";
+
+  private final LoadLimits limits;
+  private final DocumentParser parser;
+  private final ConfigSchema schema;
+
+  public ProjectLoader(LoadLimits limits) {
+    this.limits = limits;
+    this.parser = new DocumentParser(limits);
+    this.schema = new SchemaLoader(limits).compile(new SourceFile(SCHEMA_RESOURCE, schemaText()));
+  }
+
+  /**
+   * Loads a descriptor.
+   *
+   * @throws ConfigException when it cannot be read or breaks the descriptor schema
+   */
+  public ProjectDescriptor load(Path descriptor) {
+    SourceFile source = SourceFile.read(descriptor, descriptor.toString(), limits);
+    PositionedDocument document = parser.parse(source);
+    List<Violation> violations = schema.validate(document.root());
+    if (!violations.isEmpty()) {
+      Violation first = violations.get(0);
+      throw new ConfigException(
+          source.position(document.offsetForReport(first.reportPointer())),
+          (first.pointer().isEmpty() ? "" : first.pointer() + ": ")
+              + first.message()
+              + " (in the project descriptor; see docs/validation.md)");
+    }
+    JsonNode root = document.root();
+    List<ProjectDescriptor.ConfigFile> configs = new ArrayList<>();
+    for (JsonNode config : root.get("configs")) {
+      configs.add(
+          new ProjectDescriptor.ConfigFile(
+              config.get("file").asText(),
+              config.has("schema") ? config.get("schema").asText() : null));
+    }
+    List<ProjectDescriptor.Environment> environments = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    int index = 0;
+    for (JsonNode environment : root.path("environments")) {
+      String name = environment.get("name").asText();
+      if (!seen.add(name)) {
+        String pointer = JsonPointers.child(JsonPointers.child("/environments", index), "name");
+        throw new ConfigException(
+            source.position(document.span(pointer).start()),
+            "environment '" + name + "' is defined twice; names must be unique");
+      }
+      environments.add(new ProjectDescriptor.Environment(name, files(environment.get("values"))));
+      index++;
+    }
+    List<String> mayDiffer = new ArrayList<>();
+    for (JsonNode pointer : root.path("consistency").path("mayDiffer")) {
+      mayDiffer.add(pointer.asText());
+    }
+    return new ProjectDescriptor(
+        descriptor,
+        root.get("name").asText(),
+        root.path("description").asText(""),
+        List.copyOf(configs),
+        files(root.get("values")),
+        List.copyOf(environments),
+        List.copyOf(mayDiffer));
+  }
+
+  private static List<String> files(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (node.isTextual()) {
+      return List.of(node.asText());
+    }
+    List<String> files = new ArrayList<>();
+    node.forEach(file -> files.add(file.asText()));
+    return List.copyOf(files);
+  }
+
+  private static String schemaText() {
+    try (InputStream in = ProjectLoader.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + SCHEMA_RESOURCE);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
