@@ -15,8 +15,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code autoglm demo}: the main job on the example project — validate and render every config
- * for every environment, compare the environments, and print what came out.
+ * {@code autoglm demo}: the main job on the example project — validate and render every config for
+ * every environment, compare the environments, and print what came out.
  */
 @Command(
     name = "demo",
@@ -41,12 +41,12 @@ final class DemoCommand implements Callable<Integer> {
     Path descriptor = project == null ? defaultProject() : project;
     Workspace workspace = Workspace.resolve(descriptor, List.of(), null, null, values);
     PrintWriter out = spec.commandLine().getOut();
-    out.println("Open-AutoGLM demo: project '" + workspace.project().name() + "' (" + descriptor + ")");
+    out.println(
+        "Open-AutoGLM demo: project '" + workspace.project().name() + "' (" + descriptor + ")");
     out.println();
     ValidationReport report =
         new ConfigValidator(values.limits())
-            .validate(
-                workspace.targets(), workspace.environments(), workspace.mayDiffer(), true);
+            .validate(workspace.targets(), workspace.environments(), workspace.mayDiffer(), true);
     for (FileReport file : report.files()) {
       String environment = file.environment() == null ? "all environments" : file.environment();
       out.println(
@@ -77,6 +77,8 @@ final class DemoCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "no example project at " + candidate + "; pass --project FILE");
     }
-    return home == null ? candidate : Path.of("").toAbsolutePath().relativize(candidate.toAbsolutePath());
+    return home == null
+        ? candidate
+        : Path.of("").toAbsolutePath().relativize(candidate.toAbsolutePath());
   }
 }

@@ -10,8 +10,8 @@ import org.openautoglm.config.ValidationReport;
 import org.openautoglm.config.source.Diagnostic;
 
 /**
- * Exactly one JSON object: {@code {"valid", "files": [{"file", "env", "valid", "errors":
- * [{"path", "line", "column", "message", "source"}]}]}} (documented in docs/validation.md).
+ * Exactly one JSON object: {@code {"valid", "files": [{"file", "env", "valid", "errors": [{"path",
+ * "line", "column", "message", "source"}]}]}} (documented in docs/validation.md).
  */
 final class JsonReport implements ReportFormat.Writer {
   private static final ObjectMapper JSON = new ObjectMapper();

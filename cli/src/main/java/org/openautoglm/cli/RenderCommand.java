@@ -23,17 +23,27 @@ import picocli.CommandLine.Parameters;
       "The rendered text is printed only when the file renders and parses; errors go to"
           + " standard error, as with validate."
     },
-    footer = {"", "Exit codes: 0 rendered, 1 missing or invalid values, 2 usage or unreadable input."})
+    footer = {
+      "",
+      "Exit codes: 0 rendered, 1 missing or invalid values, 2 usage or unreadable input."
+    })
 final class RenderCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--project", paramLabel = "FILE", description = "Project descriptor for environment values (default: ./autoglm.yaml when present).")
+  @Option(
+      names = "--project",
+      paramLabel = "FILE",
+      description =
+          "Project descriptor for environment values (default: ./autoglm.yaml when present).")
   Path project;
 
   @Option(names = "--env", paramLabel = "NAME", description = "The environment to render for.")
   String environment;
 
-  @Option(names = "--schema", paramLabel = "FILE", description = "Also check the result against this schema.")
+  @Option(
+      names = "--schema",
+      paramLabel = "FILE",
+      description = "Also check the result against this schema.")
   Path schema;
 
   @Mixin ValueOptions values;

@@ -31,10 +31,16 @@ import picocli.CommandLine.Parameters;
 final class ValidateCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--project", paramLabel = "FILE", description = "Project descriptor (default: ./autoglm.yaml).")
+  @Option(
+      names = "--project",
+      paramLabel = "FILE",
+      description = "Project descriptor (default: ./autoglm.yaml).")
   Path project;
 
-  @Option(names = "--schema", paramLabel = "FILE", description = "Schema for FILES (JSON Schema or compact form); overrides the project's.")
+  @Option(
+      names = "--schema",
+      paramLabel = "FILE",
+      description = "Schema for FILES (JSON Schema or compact form); overrides the project's.")
   Path schema;
 
   @ArgGroup(exclusive = true)
@@ -55,14 +61,15 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--env", paramLabel = "NAME", description = "Check one environment only.")
     String name;
 
-    @Option(names = "--all-envs", description = "Check every environment and compare them (the default).")
+    @Option(
+        names = "--all-envs",
+        description = "Check every environment and compare them (the default).")
     boolean all;
   }
 
   @Override
   public Integer call() {
-    Workspace workspace =
-        Workspace.resolve(project, files, schema, environment.name, values);
+    Workspace workspace = Workspace.resolve(project, files, schema, environment.name, values);
     ConfigValidator validator = new ConfigValidator(values.limits());
     ValidationReport report =
         validator.validate(

@@ -14,8 +14,8 @@ import org.openautoglm.project.ProjectDescriptor;
 import org.openautoglm.project.ProjectLoader;
 
 /**
- * What a command works on: the project (if any), the files to check and the environments to
- * render them for, resolved from the command line.
+ * What a command works on: the project (if any), the files to check and the environments to render
+ * them for, resolved from the command line.
  */
 record Workspace(
     ProjectDescriptor project, List<ConfigTarget> targets, List<EnvironmentValues> environments) {
@@ -31,11 +31,7 @@ record Workspace(
    * @param environment {@code --env}, or {@code null} for all environments
    */
   static Workspace resolve(
-      Path projectOption,
-      List<Path> files,
-      Path schema,
-      String environment,
-      ValueOptions options) {
+      Path projectOption, List<Path> files, Path schema, String environment, ValueOptions options) {
     LoadLimits limits = options.limits();
     ValuesFiles valuesFiles = new ValuesFiles(limits);
     Values overrides = options.overrides(valuesFiles);
@@ -47,7 +43,8 @@ record Workspace(
       }
       descriptor = DEFAULT_DESCRIPTOR;
     }
-    ProjectDescriptor project = descriptor == null ? null : new ProjectLoader(limits).load(descriptor);
+    ProjectDescriptor project =
+        descriptor == null ? null : new ProjectLoader(limits).load(descriptor);
     List<ConfigTarget> targets = new ArrayList<>();
     if (files.isEmpty()) {
       for (ConfigTarget target : ProjectValidation.targets(project)) {
@@ -59,7 +56,8 @@ record Workspace(
     } else {
       for (Path file : files) {
         targets.add(
-            new ConfigTarget(file, file.toString(), schema, schema == null ? null : schema.toString()));
+            new ConfigTarget(
+                file, file.toString(), schema, schema == null ? null : schema.toString()));
       }
     }
     List<EnvironmentValues> environments =

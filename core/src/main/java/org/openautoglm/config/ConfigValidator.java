@@ -18,8 +18,8 @@ import org.openautoglm.config.template.TemplateParser;
 import org.openautoglm.config.template.TemplateRenderer;
 
 /**
- * Checks templated configs: render per environment, parse, validate against the schema, and
- * compare environments. Every problem is reported at its place in the template, all at once.
+ * Checks templated configs: render per environment, parse, validate against the schema, and compare
+ * environments. Every problem is reported at its place in the template, all at once.
  *
  * <p>Each template and schema is read and parsed once, however many environments use it.
  */
@@ -56,9 +56,12 @@ public final class ConfigValidator {
       try {
         template = templates.parse(SourceFile.read(target.file(), target.displayName(), limits));
         schema =
-            target.schema() == null ? null : schemas.load(target.schema(), target.schemaDisplayName());
+            target.schema() == null
+                ? null
+                : schemas.load(target.schema(), target.schemaDisplayName());
       } catch (ConfigException e) {
-        reports.add(new FileReport(target.displayName(), null, true, List.of(e.diagnostic()), null));
+        reports.add(
+            new FileReport(target.displayName(), null, true, List.of(e.diagnostic()), null));
         continue;
       }
       List<RenderedConfig> rendered = new ArrayList<>();
@@ -85,7 +88,9 @@ public final class ConfigValidator {
       Template template =
           templates.parse(SourceFile.read(target.file(), target.displayName(), limits));
       ConfigSchema schema =
-          target.schema() == null ? null : schemas.load(target.schema(), target.schemaDisplayName());
+          target.schema() == null
+              ? null
+              : schemas.load(target.schema(), target.schemaDisplayName());
       return check(template, schema, environment).report();
     } catch (ConfigException e) {
       return new FileReport(

@@ -17,8 +17,8 @@ import org.openautoglm.config.source.SourcePosition;
  *
  * <p>Environments are meant to differ in few, known places (replica counts, URLs); everything else
  * (the schema version, the optimizer) differing is usually a mistake made in one values file. The
- * places that may differ are JSON pointers; a {@code *} segment matches any one key or index, and
- * a pointer allows everything below it.
+ * places that may differ are JSON pointers; a {@code *} segment matches any one key or index, and a
+ * pointer allows everything below it.
  */
 final class EnvironmentConsistency {
   private final List<List<String>> allowed = new ArrayList<>();
@@ -125,9 +125,12 @@ final class EnvironmentConsistency {
       RenderedConfig config, String pointer, String message, String origin) {
     Span span = config.document().span(pointer);
     SourcePosition position =
-        config.sourceMap().locate(config.document().has(pointer)
-            ? config.document().offsetForReport(pointer)
-            : span.start());
+        config
+            .sourceMap()
+            .locate(
+                config.document().has(pointer)
+                    ? config.document().offsetForReport(pointer)
+                    : span.start());
     return Diagnostic.at(position, pointer, message).withSource(origin);
   }
 

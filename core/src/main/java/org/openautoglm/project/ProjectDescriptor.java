@@ -8,8 +8,8 @@ import java.util.Optional;
  * What {@code autoglm.yaml} says about a project: its configs and schemas, its values, its
  * environments and which values may differ between them.
  *
- * <p>Paths are as written in the descriptor, relative to its directory; {@link #resolve} and
- * {@link #display} turn them into files to open and names to show.
+ * <p>Paths are as written in the descriptor, relative to its directory; {@link #resolve} and {@link
+ * #display} turn them into files to open and names to show.
  *
  * @param descriptor the descriptor file, as the user named it
  */
@@ -35,7 +35,9 @@ public record ProjectDescriptor(
   /** The name of a project file in messages: relative to where the user pointed us. */
   public String display(String relative) {
     Path parent = descriptor.getParent();
-    return parent == null ? Path.of(relative).normalize().toString() : parent.resolve(relative).normalize().toString();
+    return parent == null
+        ? Path.of(relative).normalize().toString()
+        : parent.resolve(relative).normalize().toString();
   }
 
   public Optional<Environment> environment(String environmentName) {

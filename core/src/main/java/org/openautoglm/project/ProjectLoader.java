@@ -21,8 +21,8 @@ import org.openautoglm.config.source.LoadLimits;
 import org.openautoglm.config.source.SourceFile;
 
 /**
- * Reads {@code autoglm.yaml}, checking it against the descriptor's own schema so that a mistake
- * in it is reported at its line like any other config error.
+ * Reads {@code autoglm.yaml}, checking it against the descriptor's own schema so that a mistake in
+ * it is reported at its line like any other config error.
  */
 public final class ProjectLoader {
   private static final String SCHEMA_RESOURCE = "autoglm-project.schema.json";

@@ -12,7 +12,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * JSON Schema users (and every other YAML 1.2 parser) expect.
  */
 final class CoreSchemaResolver extends Resolver {
-  private static final Pattern CORE_BOOL = Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");
+  private static final Pattern CORE_BOOL =
+      Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");
   private static final Pattern CORE_INT =
       Pattern.compile("^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$");
   private static final Pattern CORE_FLOAT =

@@ -60,7 +60,8 @@ public final class JsonDocumentParser {
       }
       return new PositionedDocument(root, spans, keys);
     } catch (StreamConstraintsException e) {
-      throw new ConfigException(locator.locate(0), "JSON exceeds a limit: " + e.getOriginalMessage());
+      throw new ConfigException(
+          locator.locate(0), "JSON exceeds a limit: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw new ConfigException(
           locator.locate(offset(e.getLocation())), "invalid JSON: " + e.getOriginalMessage());

@@ -30,9 +30,9 @@ import org.yaml.snakeyaml.representer.Representer;
  * Parses YAML safely into a {@link PositionedDocument}.
  *
  * <p>SnakeYAML only composes the node graph here; nothing is ever constructed from a tag, so no
- * class can be instantiated by a document. Only the YAML 1.2 core types are accepted: any other
- * tag (custom, {@code !!binary}, {@code !!javax...}) is refused. Aliases, nesting depth, size and
- * the number of nodes after alias expansion are bounded by {@link LoadLimits}.
+ * class can be instantiated by a document. Only the YAML 1.2 core types are accepted: any other tag
+ * (custom, {@code !!binary}, {@code !!javax...}) is refused. Aliases, nesting depth, size and the
+ * number of nodes after alias expansion are bounded by {@link LoadLimits}.
  */
 public final class YamlDocumentParser {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -49,8 +49,7 @@ public final class YamlDocumentParser {
     try {
       node = yaml().compose(new StringReader(source.text()));
     } catch (MarkedYAMLException e) {
-      throw new ConfigException(
-          locator.locate(offset(source, e.getProblemMark())), describe(e));
+      throw new ConfigException(locator.locate(offset(source, e.getProblemMark())), describe(e));
     } catch (YAMLException e) {
       throw new ConfigException(locator.locate(0), "cannot parse YAML: " + e.getMessage());
     }

@@ -188,7 +188,11 @@ final class CompactSchemaTranslator {
   private ObjectNode typed(String type, String pointer) {
     if (!TYPES.contains(type)) {
       throw error(
-          pointer, "unknown type '" + type + "'; use one of " + String.join(", ", TYPES.stream().sorted().toList()));
+          pointer,
+          "unknown type '"
+              + type
+              + "'; use one of "
+              + String.join(", ", TYPES.stream().sorted().toList()));
     }
     ObjectNode schema = NODES.objectNode();
     if (!type.equals("any")) {
@@ -241,7 +245,9 @@ final class CompactSchemaTranslator {
         throw error(pointer, "bounds are numbers or null, for example " + example);
       }
     }
-    if (low.isNumber() && high.isNumber() && low.decimalValue().compareTo(high.decimalValue()) > 0) {
+    if (low.isNumber()
+        && high.isNumber()
+        && low.decimalValue().compareTo(high.decimalValue()) > 0) {
       throw error(pointer, "the lower bound is greater than the upper bound");
     }
     return new JsonNode[] {low, high};

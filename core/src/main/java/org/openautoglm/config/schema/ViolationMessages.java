@@ -12,8 +12,8 @@ import org.openautoglm.config.document.JsonPointers;
  * Turns validator output into messages a person acts on.
  *
  * <p>Validators report every branch of a {@code oneOf}/{@code anyOf} separately; people want one
- * line per value. Branch errors are folded into their combinator's message, and each message
- * names the value found and the value expected.
+ * line per value. Branch errors are folded into their combinator's message, and each message names
+ * the value found and the value expected.
  */
 final class ViolationMessages {
   private ViolationMessages() {}
@@ -25,7 +25,8 @@ final class ViolationMessages {
       String combinator = enclosingCombinator(error.getEvaluationPath().toString());
       if (combinator != null) {
         branchErrors
-            .computeIfAbsent(key(error.getInstanceLocation().toString(), combinator), k -> new ArrayList<>())
+            .computeIfAbsent(
+                key(error.getInstanceLocation().toString(), combinator), k -> new ArrayList<>())
             .add(error);
       } else {
         top.add(error);
@@ -76,13 +77,17 @@ final class ViolationMessages {
         return new Violation(
             pointer, pointer, "expected " + arg(args, 1) + ", found " + describe(found));
       case "minimum":
-        return new Violation(pointer, pointer, "must be ≥ " + arg(args, 0) + ", found " + describe(found));
+        return new Violation(
+            pointer, pointer, "must be ≥ " + arg(args, 0) + ", found " + describe(found));
       case "maximum":
-        return new Violation(pointer, pointer, "must be ≤ " + arg(args, 0) + ", found " + describe(found));
+        return new Violation(
+            pointer, pointer, "must be ≤ " + arg(args, 0) + ", found " + describe(found));
       case "exclusiveMinimum":
-        return new Violation(pointer, pointer, "must be > " + arg(args, 0) + ", found " + describe(found));
+        return new Violation(
+            pointer, pointer, "must be > " + arg(args, 0) + ", found " + describe(found));
       case "exclusiveMaximum":
-        return new Violation(pointer, pointer, "must be < " + arg(args, 0) + ", found " + describe(found));
+        return new Violation(
+            pointer, pointer, "must be < " + arg(args, 0) + ", found " + describe(found));
       case "enum":
         return new Violation(
             pointer, pointer, "must be one of " + arg(args, 0) + ", found " + describe(found));
@@ -121,7 +126,10 @@ final class ViolationMessages {
           ? "matches more than one of the allowed forms, found " + describe(found)
           : error.getMessage();
     }
-    return "matches none of the allowed forms (" + String.join(" | ", expected) + "), found " + describe(found);
+    return "matches none of the allowed forms ("
+        + String.join(" | ", expected)
+        + "), found "
+        + describe(found);
   }
 
   private static String arg(Object[] args, int index) {

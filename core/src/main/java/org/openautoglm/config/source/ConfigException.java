@@ -1,8 +1,8 @@
 package org.openautoglm.config.source;
 
 /**
- * A file could not be read at all: unreadable, malformed, or refused as hostile (too big, too
- * deep, alias bomb, custom tag, duplicate key, broken template syntax).
+ * A file could not be read at all: unreadable, malformed, or refused as hostile (too big, too deep,
+ * alias bomb, custom tag, duplicate key, broken template syntax).
  *
  * <p>Unlike validation errors, which are collected and reported together, this stops work on the
  * file. The CLI maps it to exit code 2.

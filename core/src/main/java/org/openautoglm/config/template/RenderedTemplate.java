@@ -9,7 +9,7 @@ import org.openautoglm.config.source.SourceFile;
  *
  * @param output the rendered text, named like the template
  * @param sourceMap leads output offsets back to the template
- * @param errors values that were missing or unusable, each at its action; the output holds
- *     {@code null} in their place so that the rest of the file can still be checked
+ * @param errors values that were missing or unusable, each at its action; the output holds {@code
+ *     null} in their place so that the rest of the file can still be checked
  */
 public record RenderedTemplate(SourceFile output, SourceMap sourceMap, List<Diagnostic> errors) {}

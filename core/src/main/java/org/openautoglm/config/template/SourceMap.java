@@ -8,8 +8,8 @@ import org.openautoglm.config.source.SourceFile;
 import org.openautoglm.config.source.SourcePosition;
 
 /**
- * Leads every character of a rendered template back to the template: literal text to its own
- * place, substituted values to their action (and to the values file that supplied them).
+ * Leads every character of a rendered template back to the template: literal text to its own place,
+ * substituted values to their action (and to the values file that supplied them).
  */
 public final class SourceMap implements OffsetLocator {
   private final SourceFile template;

@@ -9,11 +9,11 @@ import org.openautoglm.config.source.ConfigException;
 import org.openautoglm.config.source.SourceFile;
 
 /**
- * Parses the template language: Go-template actions as Helm users know them, restricted to
- * values, literals, pipes and the functions of {@link TemplateFunction}.
+ * Parses the template language: Go-template actions as Helm users know them, restricted to values,
+ * literals, pipes and the functions of {@link TemplateFunction}.
  *
- * <p>Grammar, inside {@code {{ }}} (with optional {@code {{-} / {@code -}}} whitespace trimming
- * and {@code {{/* comment *&#47;}}}):
+ * <p>Grammar, inside {@code {{ }}} (with optional {@code {{-} / {@code -}}} whitespace trimming and
+ * {@code {{/* comment *&#47;}}}):
  *
  * <pre>
  * pipeline := command ( "|" command )*
@@ -22,8 +22,8 @@ import org.openautoglm.config.source.SourceFile;
  * field    := "." | ( "." name )+
  * </pre>
  *
- * Anything else (variables, parentheses, method calls, {@code if}/{@code range}/{@code include})
- * is a syntax error at its position.
+ * Anything else (variables, parentheses, method calls, {@code if}/{@code range}/{@code include}) is
+ * a syntax error at its position.
  */
 public final class TemplateParser {
   private static final String OPEN = "{{";
@@ -44,7 +44,8 @@ public final class TemplateParser {
       }
       int close = findClose(source, open, cursor);
       int bodyEnd = close;
-      boolean trimAfter = close - 1 >= cursor && text.charAt(close - 1) == '-' && isSpace(text, close - 2);
+      boolean trimAfter =
+          close - 1 >= cursor && text.charAt(close - 1) == '-' && isSpace(text, close - 2);
       if (trimAfter) {
         bodyEnd = close - 1;
       }

@@ -50,12 +50,7 @@ public final class TemplateRenderer {
         out.append(outcome.text());
         segments.add(
             new SourceMap.Segment(
-                outStart,
-                out.length(),
-                action.start(),
-                true,
-                outcome.origin(),
-                outcome.failed()));
+                outStart, out.length(), action.start(), true, outcome.origin(), outcome.failed()));
       }
       if (out.length() > maxOutputChars) {
         throw new ConfigException(
@@ -155,7 +150,8 @@ public final class TemplateRenderer {
             return null;
           }
           return new Value(
-              JsonNodeFactory.instance.textNode(json(JsonNodeFactory.instance.textNode(text(input)))),
+              JsonNodeFactory.instance.textNode(
+                  json(JsonNodeFactory.instance.textNode(text(input)))),
               input.origin(),
               input.description(),
               true);
@@ -166,7 +162,10 @@ public final class TemplateRenderer {
           }
           String encoded = json(input.node());
           return new Value(
-              JsonNodeFactory.instance.textNode(encoded), input.origin(), input.description(), true);
+              JsonNodeFactory.instance.textNode(encoded),
+              input.origin(),
+              input.description(),
+              true);
         default:
           throw new IllegalStateException("unhandled function " + function);
       }

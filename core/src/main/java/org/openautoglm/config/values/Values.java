@@ -101,8 +101,8 @@ public final class Values {
   }
 
   /**
-   * Values from the named environment variables only; a variable that is not set supplies
-   * nothing. Environment variables are never read unless named, so a template cannot reach them.
+   * Values from the named environment variables only; a variable that is not set supplies nothing.
+   * Environment variables are never read unless named, so a template cannot reach them.
    */
   public static Values fromEnvironment(Collection<String> names, Map<String, String> environment) {
     Values values = empty();
