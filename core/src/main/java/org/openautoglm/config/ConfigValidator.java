@@ -128,10 +128,16 @@ public final class ConfigValidator {
             && document.root().at(violation.pointer()).isNull()) {
           continue; // the missing value behind this null is already reported
         }
-        int offset = document.offsetForReport(violation.reportPointer());
+        int offset =
+            violation.atKey()
+                ? document.offsetForReport(violation.pointer())
+                : document.span(violation.pointer()).start();
         errors.add(
             Diagnostic.at(map.locate(offset), violation.pointer(), violation.message())
-                .withSource(map.originWithin(document.span(violation.reportPointer()))));
+                .withSource(
+                    violation.atKey()
+                        ? null
+                        : map.originWithin(document.span(violation.pointer()))));
       }
     }
     errors.sort(

@@ -49,7 +49,10 @@ public final class ProjectLoader {
     if (!violations.isEmpty()) {
       Violation first = violations.get(0);
       throw new ConfigException(
-          source.position(document.offsetForReport(first.reportPointer())),
+          source.position(
+              first.atKey()
+                  ? document.offsetForReport(first.pointer())
+                  : document.span(first.pointer()).start()),
           (first.pointer().isEmpty() ? "" : first.pointer() + ": ")
               + first.message()
               + " (in the project descriptor; see docs/validation.md)");

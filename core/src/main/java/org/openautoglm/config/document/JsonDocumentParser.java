@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.openautoglm.config.source.ConfigException;
 import org.openautoglm.config.source.LoadLimits;
 import org.openautoglm.config.source.OffsetLocator;
 import org.openautoglm.config.source.SourceFile;
@@ -50,23 +49,21 @@ public final class JsonDocumentParser {
       Builder builder = new Builder(parser, locator, spans, keys);
       JsonToken first = parser.nextToken();
       if (first == null) {
-        throw new ConfigException(locator.locate(0), "the file is empty; expected a JSON value");
+        throw locator.error((0), "the file is empty; expected a JSON value");
       }
       JsonNode root = builder.value("", 0);
       if (parser.nextToken() != null) {
-        throw new ConfigException(
-            locator.locate(offset(parser.currentTokenLocation())),
+        throw locator.error(
+            (offset(parser.currentTokenLocation())),
             "unexpected content after the JSON value; a file holds one document");
       }
       return new PositionedDocument(root, spans, keys);
     } catch (StreamConstraintsException e) {
-      throw new ConfigException(
-          locator.locate(0), "JSON exceeds a limit: " + e.getOriginalMessage());
+      throw locator.error((0), "JSON exceeds a limit: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          locator.locate(offset(e.getLocation())), "invalid JSON: " + e.getOriginalMessage());
+      throw locator.error((offset(e.getLocation())), "invalid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new ConfigException(locator.locate(0), "cannot read JSON: " + e.getMessage());
+      throw locator.error((0), "cannot read JSON: " + e.getMessage());
     }
   }
 
@@ -107,13 +104,11 @@ public final class JsonDocumentParser {
     JsonNode value(String pointer, int depth) throws IOException {
       int start = offset(parser.currentTokenLocation());
       if (++nodes > limits.maxNodes()) {
-        throw new ConfigException(
-            locator.locate(start), "document has more than " + limits.maxNodes() + " nodes");
+        throw locator.error((start), "document has more than " + limits.maxNodes() + " nodes");
       }
       if (depth > limits.maxDepth()) {
-        throw new ConfigException(
-            locator.locate(start),
-            "nesting is deeper than the limit (" + limits.maxDepth() + " levels)");
+        throw locator.error(
+            (start), "nesting is deeper than the limit (" + limits.maxDepth() + " levels)");
       }
       JsonNode node;
       switch (parser.currentToken()) {
@@ -155,7 +150,7 @@ public final class JsonDocumentParser {
           node = NODES.nullNode();
           break;
         default:
-          throw new ConfigException(locator.locate(start), "unexpected JSON token");
+          throw locator.error((start), "unexpected JSON token");
       }
       int end = offset(parser.currentLocation());
       spans.put(pointer, new Span(start, end));

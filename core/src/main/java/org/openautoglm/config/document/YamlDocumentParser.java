@@ -8,7 +8,6 @@ import java.io.StringReader;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import org.openautoglm.config.source.ConfigException;
 import org.openautoglm.config.source.LoadLimits;
 import org.openautoglm.config.source.OffsetLocator;
 import org.openautoglm.config.source.SourceFile;
@@ -49,9 +48,9 @@ public final class YamlDocumentParser {
     try {
       node = yaml().compose(new StringReader(source.text()));
     } catch (MarkedYAMLException e) {
-      throw new ConfigException(locator.locate(offset(source, e.getProblemMark())), describe(e));
+      throw locator.error((offset(source, e.getProblemMark())), describe(e));
     } catch (YAMLException e) {
-      throw new ConfigException(locator.locate(0), "cannot parse YAML: " + e.getMessage());
+      throw locator.error((0), "cannot parse YAML: " + e.getMessage());
     }
     Converter converter = new Converter(source, locator);
     JsonNode root = node == null ? NODES.nullNode() : converter.convert(node, "", 0);
@@ -122,15 +121,15 @@ public final class YamlDocumentParser {
     JsonNode convert(Node node, String pointer, int depth) {
       int start = offset(source, node.getStartMark());
       if (++nodes > limits.maxNodes()) {
-        throw new ConfigException(
-            locator.locate(start),
+        throw locator.error(
+            (start),
             "document expands to more than "
                 + limits.maxNodes()
                 + " nodes (aliases expand in place); this looks like an alias bomb");
       }
       if (depth > limits.maxDepth() || onPath.containsKey(node)) {
-        throw new ConfigException(
-            locator.locate(start),
+        throw locator.error(
+            (start),
             onPath.containsKey(node)
                 ? "an alias refers to a node that contains it; recursive documents are not allowed"
                 : "nesting is deeper than the limit (" + limits.maxDepth() + " levels)");
@@ -154,15 +153,15 @@ public final class YamlDocumentParser {
           onPath.remove(node);
           return object;
         default:
-          throw new ConfigException(locator.locate(start), "unsupported YAML node");
+          throw locator.error((start), "unsupported YAML node");
       }
     }
 
     private JsonNode scalar(ScalarNode node, int start) {
       JsonNode value = ScalarValues.toJson(node.getTag(), node.getValue());
       if (value == null) {
-        throw new ConfigException(
-            locator.locate(start),
+        throw locator.error(
+            (start),
             "YAML tag "
                 + node.getTag()
                 + " is not allowed; only strings, numbers, booleans and null are (remove the tag)");
@@ -177,15 +176,14 @@ public final class YamlDocumentParser {
         Node keyNode = tuple.getKeyNode();
         int keyStart = offset(source, keyNode.getStartMark());
         if (!(keyNode instanceof ScalarNode)) {
-          throw new ConfigException(
-              locator.locate(keyStart),
-              "mapping keys must be plain strings, not collections; rewrite the key");
+          throw locator.error(
+              (keyStart), "mapping keys must be plain strings, not collections; rewrite the key");
         }
         String key = ((ScalarNode) keyNode).getValue();
         Integer earlier = firstSeen.putIfAbsent(key, keyStart);
         if (earlier != null) {
-          throw new ConfigException(
-              locator.locate(keyStart),
+          throw locator.error(
+              (keyStart),
               "duplicate key '"
                   + key
                   + "' (first defined at "

@@ -25,7 +25,8 @@ public final class ConfigSchema {
     try {
       return ViolationMessages.from(schema.validate(document));
     } catch (SchemaException e) {
-      return List.of(new Violation("", "", "the schema " + name + " is broken: " + e.getMessage()));
+      return List.of(
+          new Violation("", "the schema " + name + " is broken: " + e.getMessage(), false));
     }
   }
 }

@@ -65,48 +65,48 @@ final class ViolationMessages {
     switch (error.getKeyword()) {
       case "required":
         return new Violation(
-            pointer, pointer, "missing required key '" + error.getProperty() + "'; add it");
+            pointer, "missing required key '" + error.getProperty() + "'; add it", true);
       case "additionalProperties":
       case "unevaluatedProperties":
         String key = error.getProperty();
         return new Violation(
-            pointer,
             JsonPointers.child(pointer, key),
-            "unknown key '" + key + "': the schema does not allow it (a typo?)");
+            "unknown key '" + key + "': the schema does not allow it (a typo?)",
+            true);
       case "type":
         return new Violation(
-            pointer, pointer, "expected " + arg(args, 1) + ", found " + describe(found));
+            pointer, "expected " + arg(args, 1) + ", found " + describe(found), false);
       case "minimum":
         return new Violation(
-            pointer, pointer, "must be ≥ " + arg(args, 0) + ", found " + describe(found));
+            pointer, "must be ≥ " + arg(args, 0) + ", found " + describe(found), false);
       case "maximum":
         return new Violation(
-            pointer, pointer, "must be ≤ " + arg(args, 0) + ", found " + describe(found));
+            pointer, "must be ≤ " + arg(args, 0) + ", found " + describe(found), false);
       case "exclusiveMinimum":
         return new Violation(
-            pointer, pointer, "must be > " + arg(args, 0) + ", found " + describe(found));
+            pointer, "must be > " + arg(args, 0) + ", found " + describe(found), false);
       case "exclusiveMaximum":
         return new Violation(
-            pointer, pointer, "must be < " + arg(args, 0) + ", found " + describe(found));
+            pointer, "must be < " + arg(args, 0) + ", found " + describe(found), false);
       case "enum":
         return new Violation(
-            pointer, pointer, "must be one of " + arg(args, 0) + ", found " + describe(found));
+            pointer, "must be one of " + arg(args, 0) + ", found " + describe(found), false);
       case "const":
         return new Violation(
-            pointer, pointer, "must be " + arg(args, 0) + ", found " + describe(found));
+            pointer, "must be " + arg(args, 0) + ", found " + describe(found), false);
       case "pattern":
         return new Violation(
-            pointer, pointer, describe(found) + " does not match the pattern " + arg(args, 0));
+            pointer, describe(found) + " does not match the pattern " + arg(args, 0), false);
       case "minLength":
       case "maxLength":
       case "minItems":
       case "maxItems":
-        return new Violation(pointer, pointer, error.getMessage() + ", found " + describe(found));
+        return new Violation(pointer, error.getMessage() + ", found " + describe(found), false);
       case "oneOf":
       case "anyOf":
-        return new Violation(pointer, pointer, combinator(error, found, branches));
+        return new Violation(pointer, combinator(error, found, branches), false);
       default:
-        return new Violation(pointer, pointer, error.getMessage());
+        return new Violation(pointer, error.getMessage(), false);
     }
   }
 

@@ -9,4 +9,15 @@ package org.openautoglm.config.source;
 @FunctionalInterface
 public interface OffsetLocator {
   SourcePosition locate(int offset);
+
+  /** Where a substituted value at {@code offset} came from, or {@code null} for written text. */
+  default String originAt(int offset) {
+    return null;
+  }
+
+  /** An error at {@code offset}, naming the value's origin when a template put it there. */
+  default ConfigException error(int offset, String message) {
+    return new ConfigException(
+        Diagnostic.at(locate(offset), null, message).withSource(originAt(offset)));
+  }
 }

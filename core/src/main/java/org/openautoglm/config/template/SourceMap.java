@@ -55,6 +55,12 @@ public final class SourceMap implements OffsetLocator {
     return template.position(segment.templateStart() + inside);
   }
 
+  @Override
+  public String originAt(int offset) {
+    Segment segment = segmentAt(offset);
+    return segment != null && segment.substitution() ? segment.origin() : null;
+  }
+
   /** The origin of the first substituted value within {@code span}, or {@code null}. */
   public String originWithin(Span span) {
     for (Segment segment : overlapping(span)) {
