@@ -1,6 +1,7 @@
 package org.openautoglm.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import org.openautoglm.config.source.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ValidateCommand.class,
       RenderCommand.class,
+      TrainCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -30,12 +32,24 @@ public final class AutoglmCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    Interrupts.install();
+    int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    Interrupts.finished();
+    System.exit(code);
   }
 
   /** Runs a command line with the given streams and returns its exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine commandLine = new CommandLine(new AutoglmCommand());
+    return run(args, out, err, System.getenv());
+  }
+
+  /**
+   * Runs a command line with the given streams and environment variables (the only ones {@code
+   * --env-values} can read) and returns its exit code.
+   */
+  static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
+    CommandLine commandLine =
+        new CommandLine(new AutoglmCommand(), new EnvironmentFactory(environment));
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
@@ -63,6 +77,23 @@ public final class AutoglmCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Creates the value options of every command with the given environment variables. */
+  private static final class EnvironmentFactory implements CommandLine.IFactory {
+    private final CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    private final Map<String, String> environment;
+
+    EnvironmentFactory(Map<String, String> environment) {
+      this.environment = environment;
+    }
+
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      return type == ValueOptions.class
+          ? type.cast(new ValueOptions(environment))
+          : defaults.create(type);
+    }
   }
 
   /** Reads the version from the jar manifest, so it is never out of step with the build. */

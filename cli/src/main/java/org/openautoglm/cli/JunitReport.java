@@ -32,9 +32,10 @@ final class JunitReport implements ReportFormat.Writer {
       for (FileReport file : report.files()) {
         xml.writeCharacters("  ");
         xml.writeStartElement("testcase");
-        xml.writeAttribute("classname", file.file());
+        // file names are user text too: a control character in one must not break the XML
+        xml.writeAttribute("classname", xmlSafe(file.file()));
         xml.writeAttribute(
-            "name", file.environment() == null ? "all environments" : file.environment());
+            "name", xmlSafe(file.environment() == null ? "all environments" : file.environment()));
         if (!file.valid()) {
           xml.writeStartElement(file.rejected() ? "error" : "failure");
           Diagnostic first = file.errors().get(0);

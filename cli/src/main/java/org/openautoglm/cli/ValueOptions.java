@@ -3,6 +3,7 @@ package org.openautoglm.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.openautoglm.config.source.LoadLimits;
 import org.openautoglm.config.values.Values;
 import org.openautoglm.config.values.ValuesFiles;
@@ -10,6 +11,17 @@ import picocli.CommandLine.Option;
 
 /** Options shared by commands that render templates: where values come from, and limits. */
 final class ValueOptions {
+  /** Where {@code --env-values} looks names up; injected so that tests need no real variables. */
+  private final Map<String, String> environment;
+
+  ValueOptions() {
+    this(System.getenv());
+  }
+
+  ValueOptions(Map<String, String> environment) {
+    this.environment = environment;
+  }
+
   @Option(
       names = "--values",
       paramLabel = "FILE",
@@ -56,6 +68,6 @@ final class ValueOptions {
     return files
         .loadAll(named)
         .overlay(Values.fromAssignments(assignments))
-        .overlay(Values.fromEnvironment(environmentVariables, System.getenv()));
+        .overlay(Values.fromEnvironment(environmentVariables, environment));
   }
 }

@@ -3,6 +3,7 @@ package org.openautoglm.project;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.openautoglm.training.TrainingSpec;
 
 /**
  * What {@code autoglm.yaml} says about a project: its configs and schemas, its values, its
@@ -12,6 +13,7 @@ import java.util.Optional;
  * #display} turn them into files to open and names to show.
  *
  * @param descriptor the descriptor file, as the user named it
+ * @param training the {@code training} section, or {@code null} when the project has none
  */
 public record ProjectDescriptor(
     Path descriptor,
@@ -20,7 +22,8 @@ public record ProjectDescriptor(
     List<ConfigFile> configs,
     List<String> values,
     List<Environment> environments,
-    List<String> mayDiffer) {
+    List<String> mayDiffer,
+    TrainingSpec training) {
 
   /** A templated config file and the schema it must satisfy ({@code null}: syntax only). */
   public record ConfigFile(String file, String schema) {}

@@ -19,6 +19,8 @@ import org.openautoglm.config.schema.Violation;
 import org.openautoglm.config.source.ConfigException;
 import org.openautoglm.config.source.LoadLimits;
 import org.openautoglm.config.source.SourceFile;
+import org.openautoglm.training.TrainingSpec;
+import org.openautoglm.training.TrainingSpecReader;
 
 /**
  * Reads {@code autoglm.yaml}, checking it against the descriptor's own schema so that a mistake in
@@ -83,6 +85,11 @@ public final class ProjectLoader {
     for (JsonNode pointer : root.path("consistency").path("mayDiffer")) {
       mayDiffer.add(pointer.asText());
     }
+    TrainingSpec training =
+        root.has("training")
+            ? new TrainingSpecReader(pointer -> source.position(document.offsetForReport(pointer)))
+                .read(root.get("training"), "/training", root.get("name").asText())
+            : null;
     return new ProjectDescriptor(
         descriptor,
         root.get("name").asText(),
@@ -90,7 +97,8 @@ public final class ProjectLoader {
         List.copyOf(configs),
         files(root.get("values")),
         List.copyOf(environments),
-        List.copyOf(mayDiffer));
+        List.copyOf(mayDiffer),
+        training);
   }
 
   private static List<String> files(JsonNode node) {

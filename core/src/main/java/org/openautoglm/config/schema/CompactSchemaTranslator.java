@@ -78,8 +78,7 @@ final class CompactSchemaTranslator {
     schema.put("type", "object");
     ObjectNode properties = schema.putObject("properties");
     ArrayNode required = NODES.arrayNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : fields.properties()) {
       String child = JsonPointers.child(pointer, field.getKey());
       JsonNode spec = field.getValue();
       properties.set(field.getKey(), field(spec, child));

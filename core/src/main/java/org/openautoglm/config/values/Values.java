@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -62,8 +61,7 @@ public final class Values {
       Map<String, String> origins) {
     origins.put(pointer, locator.locate(document.span(pointer).start()).toString());
     if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
         record(
             field.getValue(),
             JsonPointers.child(pointer, field.getKey()),
@@ -150,8 +148,7 @@ public final class Values {
       String pointer,
       NavigableMap<String, String> sourceOrigins,
       NavigableMap<String, String> targetOrigins) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : source.properties()) {
       String child = JsonPointers.child(pointer, field.getKey());
       JsonNode existing = target.get(field.getKey());
       if (existing != null && existing.isObject() && field.getValue().isObject()) {

@@ -1,0 +1,118 @@
+package org.openautoglm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.openautoglm.project.ProjectDescriptor;
+import org.openautoglm.project.ProjectLoader;
+import org.openautoglm.training.TrainingResult;
+import org.openautoglm.training.TrainingSpec;
+import org.openautoglm.training.TrainingState;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code autoglm train}: run the project's distributed training job, locally or on Kubernetes. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the training job of the project (the training section of autoglm.yaml).",
+      "Every rank gets MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK, LOCAL_RANK, LOCAL_WORLD_SIZE,"
+          + " NODE_RANK and NNODES; its output is printed with a [rank N] prefix; lines"
+          + " 'AUTOGLM_METRIC {json}' become metrics. When one rank fails, the others are stopped."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 succeeded, 1 training failed (the first failing rank is named), 2 usage"
+          + " error or invalid spec, 130 interrupted (every rank is stopped first).",
+      "Docs: docs/training.md"
+    })
+final class TrainCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--project", paramLabel = "FILE", description = "Project descriptor (default: ./autoglm.yaml).")
+  Path project;
+
+  @Option(
+      names = "--backend",
+      paramLabel = "BACKEND",
+      description = "local (processes on this machine) or kubernetes (default: ${DEFAULT-VALUE}).")
+  Backend backend = Backend.local;
+
+  @Option(names = "--nodes", paramLabel = "N", description = "Number of nodes (overrides the spec).")
+  Integer nodes;
+
+  @Option(names = "--procs-per-node", paramLabel = "P", description = "Processes per node (overrides the spec).")
+  Integer procsPerNode;
+
+  @Option(names = "--dry-run", description = "Print the plan (the Kubernetes manifest) instead of running it.")
+  boolean dryRun;
+
+  @Option(names = "--namespace", paramLabel = "NS", description = "Kubernetes namespace (default: the kubeconfig's, else 'default').")
+  String namespace;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
+  Path kubeconfig;
+
+  @Option(names = "--run-id", paramLabel = "ID", description = "Id of the run (default: generated); labels every Kubernetes object.")
+  String runId;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat format = OutputFormat.text;
+
+  @Parameters(paramLabel = "COMMAND", description = "After --: the command to run instead of the spec's.")
+  List<String> command = new ArrayList<>();
+
+  enum Backend {
+    local,
+    kubernetes
+  }
+
+  enum OutputFormat {
+    text,
+    json
+  }
+
+  @Override
+  public Integer call() {
+    Path descriptor = project == null ? Workspace.DEFAULT_DESCRIPTOR : project;
+    ProjectDescriptor loaded = new ProjectLoader(new ValueOptions().limits()).load(descriptor);
+    TrainingSpec training = TrainingRun.spec(loaded, command, nodes, procsPerNode);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    TrainingRun run = new TrainingRun(loaded, training, format == OutputFormat.json ? err : out);
+    if (backend == Backend.kubernetes) {
+      String id = runId == null ? TrainingRun.newRunId(loaded.name()) : runId;
+      String target = namespace == null ? "default" : namespace;
+      if (dryRun) {
+        out.print(run.kubernetesManifest(target, id));
+        out.flush();
+        return 0;
+      }
+      return finish(run.kubernetes(kubeconfig, namespace, id), out);
+    }
+    if (dryRun) {
+      out.println(run.localPlan());
+      out.flush();
+      return 0;
+    }
+    return finish(run.local(), out);
+  }
+
+  private int finish(TrainingResult result, PrintWriter out) {
+    if (format == OutputFormat.json) {
+      out.println(TrainingReport.json(result));
+    } else {
+      out.println(TrainingReport.summary(result));
+    }
+    out.flush();
+    if (result.state() == TrainingState.ABORTED) {
+      return Interrupts.EXIT_INTERRUPTED;
+    }
+    return result.state() == TrainingState.SUCCEEDED ? 0 : 1;
+  }
+}
