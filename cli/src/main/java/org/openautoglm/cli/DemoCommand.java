@@ -9,6 +9,14 @@ import org.openautoglm.config.ConfigValidator;
 import org.openautoglm.config.FileReport;
 import org.openautoglm.config.ValidationReport;
 import org.openautoglm.config.source.Diagnostic;
+import org.openautoglm.project.ProjectDescriptor;
+import org.openautoglm.training.LocalLauncher;
+import org.openautoglm.training.Metric;
+import org.openautoglm.training.MetricLine;
+import org.openautoglm.training.TrainingListener;
+import org.openautoglm.training.TrainingResult;
+import org.openautoglm.training.TrainingSpec;
+import org.openautoglm.training.TrainingState;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +31,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the main job on the example project: validate and render every config for every"
-          + " environment, then compare the environments."
+          + " environment, compare the environments, then train the example locally with 2"
+          + " nodes × 2 processes."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 valid, 1 invalid (every error is listed), 2 usage error or a file that"
+          + " cannot be read or was refused."
     })
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -35,6 +49,9 @@ final class DemoCommand implements Callable<Integer> {
   Path project;
 
   @Mixin ValueOptions values;
+
+  @Option(names = "--skip-training", description = "Validate and render only; do not train.")
+  boolean skipTraining;
 
   @Override
   public Integer call() {
@@ -66,7 +83,61 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.println(TextReport.summary(report));
     out.flush();
-    return report.exitCode();
+    if (report.exitCode() != 0 || workspace.project().training() == null || skipTraining) {
+      return report.exitCode();
+    }
+    return train(workspace.project(), out);
+  }
+
+  /** Trains the example locally with 2 nodes × 2 processes, showing every tenth step's loss. */
+  private int train(ProjectDescriptor project, PrintWriter out) {
+    TrainingSpec spec = TrainingRun.spec(project, List.of(), 2, 2);
+    out.println();
+    out.println(
+        "== training "
+            + String.join(" ", spec.command())
+            + " locally: "
+            + spec.nodes()
+            + " nodes × "
+            + spec.procsPerNode()
+            + " processes");
+    TrainingRun run = new TrainingRun(project, spec, out);
+    TrainingListener shown = run.listener();
+    TrainingListener listener =
+        new TrainingListener() {
+          @Override
+          public void log(int rank, String line) {
+            if (!line.startsWith(MetricLine.MARKER)) {
+              shown.log(rank, line);
+            }
+          }
+
+          @Override
+          public void event(String message) {
+            shown.event(message);
+          }
+
+          @Override
+          public void metric(Metric metric) {
+            if (metric.step() % 10 == 0) {
+              shown.log(
+                  metric.rank(),
+                  String.format(
+                      java.util.Locale.ROOT,
+                      "step %d: %s %.4f",
+                      metric.step(),
+                      metric.name(),
+                      metric.value()));
+            }
+          }
+        };
+    TrainingResult result = new LocalLauncher(run.localJob(), listener).run();
+    out.println(TrainingReport.summary(result));
+    out.flush();
+    if (result.state() == TrainingState.ABORTED) {
+      return Interrupts.EXIT_INTERRUPTED;
+    }
+    return result.state() == TrainingState.SUCCEEDED ? 0 : 1;
   }
 
   private static Path defaultProject() {

@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a training job as local processes with the rank contract, like torchrun on one machine.
  *
- * <p>Fail fast: when one rank exits non-zero, the others are stopped at once (SIGTERM, then
- * SIGKILL after a grace period, children included) and the run fails naming that rank, unless
- * restarts are left, in which case the whole group starts again on a fresh port. Every process is
- * waited for, so none is left running or as a zombie, also on timeout and on interruption.
+ * <p>Fail fast: when one rank exits non-zero, the others are stopped at once (SIGTERM, then SIGKILL
+ * after a grace period, children included) and the run fails naming that rank, unless restarts are
+ * left, in which case the whole group starts again on a fresh port. Every process is waited for, so
+ * none is left running or as a zombie, also on timeout and on interruption.
  */
 public final class LocalLauncher {
   /** Longest output line kept; longer lines are cut so that one rank cannot exhaust memory. */
@@ -48,8 +48,8 @@ public final class LocalLauncher {
   /**
    * Runs the job to its end.
    *
-   * @return the result; {@link TrainingState#ABORTED} when the calling thread was interrupted
-   *     (the interrupt flag is set again)
+   * @return the result; {@link TrainingState#ABORTED} when the calling thread was interrupted (the
+   *     interrupt flag is set again)
    */
   public TrainingResult run() {
     long deadline = clock.millis() + job.timeout().toMillis();
@@ -138,13 +138,15 @@ public final class LocalLauncher {
           }
         }
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
         state = TrainingState.ABORTED;
+        listener.event("interrupted; stopping all ranks");
         stopAll("the run was cancelled");
+        Thread.currentThread().interrupt();
       } catch (IOException e) {
         state = TrainingState.FAILED;
         firstFailure =
-            new RankStatus(processes.size(), RankState.FAILED, null, "cannot start: " + e.getMessage());
+            new RankStatus(
+                processes.size(), RankState.FAILED, null, "cannot start: " + e.getMessage());
         status[processes.size()] = firstFailure;
         stopAll("another rank could not start");
       } finally {
@@ -156,7 +158,8 @@ public final class LocalLauncher {
       state = TrainingState.FAILED;
       firstFailure = failed;
       if (failed != null) {
-        listener.event("rank " + failed.rank() + " failed: " + failed.reason() + "; stopping the other ranks");
+        listener.event(
+            "rank " + failed.rank() + " failed: " + failed.reason() + "; stopping the other ranks");
         stopAll("stopped because rank " + failed.rank() + " failed");
       } else {
         listener.event(reason + "; stopping all ranks");
@@ -170,7 +173,8 @@ public final class LocalLauncher {
       builder.directory(job.workingDirectory().toFile());
       builder.redirectErrorStream(true);
       builder.environment().putAll(job.environment());
-      builder.environment()
+      builder
+          .environment()
           .putAll(
               RankContract.environment("127.0.0.1", port, job.nodes(), job.procsPerNode(), rank));
       Process process = builder.start();
@@ -219,32 +223,43 @@ public final class LocalLauncher {
               });
     }
 
-    /** Stops every process still running and its children: TERM, a grace period, then KILL. */
+    /**
+     * Stops every process still running and its children: TERM, a grace period, then KILL; and
+     * waits for each, so none is left running or unreaped. Waiting ignores interrupts (a second
+     * Ctrl-C must not leave processes behind); the interrupt flag is restored afterwards.
+     */
     private void stopAll(String reason) {
       for (Process process : processes) {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
       }
+      boolean interrupted = false;
       long until = System.currentTimeMillis() + GRACE_MILLIS;
       for (Process process : processes) {
-        try {
-          long left = Math.max(0, until - System.currentTimeMillis());
-          if (!process.waitFor(left, TimeUnit.MILLISECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor();
+        while (true) {
+          try {
+            long left = Math.max(0, until - System.currentTimeMillis());
+            if (!process.waitFor(left, TimeUnit.MILLISECONDS)) {
+              process.descendants().forEach(ProcessHandle::destroyForcibly);
+              process.destroyForcibly().waitFor();
+            }
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+            until = System.currentTimeMillis();
           }
-        } catch (InterruptedException e) {
-          process.descendants().forEach(ProcessHandle::destroyForcibly);
-          process.destroyForcibly();
-          Thread.currentThread().interrupt();
         }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
       for (int rank = 0; rank < status.length; rank++) {
         RankState current = status[rank].state();
         if (current == RankState.RUNNING || current == RankState.PENDING) {
-          Integer code = rank < processes.size() && !processes.get(rank).isAlive()
-              ? processes.get(rank).exitValue()
-              : null;
+          Integer code =
+              rank < processes.size() && !processes.get(rank).isAlive()
+                  ? processes.get(rank).exitValue()
+                  : null;
           status[rank] = new RankStatus(rank, RankState.STOPPED, code, reason);
         }
       }
