@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openautoglm.project.ProjectDescriptor;
 import org.openautoglm.project.ProjectLoader;
@@ -34,7 +35,10 @@ import picocli.CommandLine.Parameters;
 final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--project", paramLabel = "FILE", description = "Project descriptor (default: ./autoglm.yaml).")
+  @Option(
+      names = "--project",
+      paramLabel = "FILE",
+      description = "Project descriptor (default: ./autoglm.yaml).")
   Path project;
 
   @Option(
@@ -43,28 +47,58 @@ final class TrainCommand implements Callable<Integer> {
       description = "local (processes on this machine) or kubernetes (default: ${DEFAULT-VALUE}).")
   Backend backend = Backend.local;
 
-  @Option(names = "--nodes", paramLabel = "N", description = "Number of nodes (overrides the spec).")
+  @Option(
+      names = "--nodes",
+      paramLabel = "N",
+      description = "Number of nodes (overrides the spec).")
   Integer nodes;
 
-  @Option(names = "--procs-per-node", paramLabel = "P", description = "Processes per node (overrides the spec).")
+  @Option(
+      names = "--procs-per-node",
+      paramLabel = "P",
+      description = "Processes per node (overrides the spec).")
   Integer procsPerNode;
 
-  @Option(names = "--dry-run", description = "Print the plan (the Kubernetes manifest) instead of running it.")
+  @Option(
+      names = "--dry-run",
+      description = "Print the plan (the Kubernetes manifest) instead of running it.")
   boolean dryRun;
 
-  @Option(names = "--namespace", paramLabel = "NS", description = "Kubernetes namespace (default: the kubeconfig's, else 'default').")
+  @Option(
+      names = "--namespace",
+      paramLabel = "NS",
+      description = "Kubernetes namespace (default: the kubeconfig's, else 'default').")
   String namespace;
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
   Path kubeconfig;
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "Id of the run (default: generated); labels every Kubernetes object.")
+  @Option(
+      names = "--env",
+      paramLabel = "NAME",
+      description =
+          "Environment whose values render the configs given to the ranks (default: the"
+              + " project's first).")
+  String environment;
+
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description = "Id of the run (default: generated); labels every Kubernetes object.")
   String runId;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "text or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
   OutputFormat format = OutputFormat.text;
 
-  @Parameters(paramLabel = "COMMAND", description = "After --: the command to run instead of the spec's.")
+  @Parameters(
+      paramLabel = "COMMAND",
+      description = "After --: the command to run instead of the spec's.")
   List<String> command = new ArrayList<>();
 
   enum Backend {
@@ -100,7 +134,15 @@ final class TrainCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    return finish(run.local(), out);
+    Map<String, String> configs;
+    try {
+      configs = run.renderedConfigs(environment);
+    } catch (TrainingRun.ConfigsInvalidException e) {
+      ReportFormat.text.writer().write(e.report(), err);
+      err.println("autoglm: " + e.getMessage());
+      return e.report().exitCode();
+    }
+    return finish(run.local(configs), out);
   }
 
   private int finish(TrainingResult result, PrintWriter out) {

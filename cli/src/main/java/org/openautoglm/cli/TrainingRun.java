@@ -1,11 +1,25 @@
 package org.openautoglm.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.openautoglm.config.ConfigTarget;
+import org.openautoglm.config.ConfigValidator;
+import org.openautoglm.config.EnvironmentValues;
+import org.openautoglm.config.FileReport;
+import org.openautoglm.config.ProjectValidation;
+import org.openautoglm.config.ValidationReport;
+import org.openautoglm.config.source.LoadLimits;
+import org.openautoglm.config.values.Values;
+import org.openautoglm.config.values.ValuesFiles;
 import org.openautoglm.project.ProjectDescriptor;
 import org.openautoglm.training.LocalJob;
 import org.openautoglm.training.LocalLauncher;
@@ -91,8 +105,48 @@ final class TrainingRun {
         + job.maxRestarts();
   }
 
-  TrainingResult local() {
-    return new LocalLauncher(localJob(), listener()).run();
+  /**
+   * Runs locally with the configs rendered into a temporary directory named by {@code
+   * AUTOGLM_CONFIG_DIR}, removed afterwards.
+   */
+  TrainingResult local(Map<String, String> configs) {
+    Path directory = null;
+    try {
+      LocalJob job = localJob();
+      if (!configs.isEmpty()) {
+        directory = Files.createTempDirectory("autoglm-configs-");
+        for (Map.Entry<String, String> config : configs.entrySet()) {
+          Files.writeString(directory.resolve(config.getKey()), config.getValue());
+        }
+        Map<String, String> env = new LinkedHashMap<>(job.environment());
+        env.put("AUTOGLM_CONFIG_DIR", directory.toString());
+        job =
+            new LocalJob(
+                job.command(),
+                job.workingDirectory(),
+                env,
+                job.nodes(),
+                job.procsPerNode(),
+                job.timeout(),
+                job.maxRestarts());
+      }
+      return new LocalLauncher(job, listener()).run();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the rendered configs", e);
+    } finally {
+      deleteQuietly(directory);
+    }
+  }
+
+  private static void deleteQuietly(Path directory) {
+    if (directory == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(directory)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory; the OS cleans it up eventually
+    }
   }
 
   TrainingListener listener() {
@@ -115,8 +169,59 @@ final class TrainingRun {
     };
   }
 
-  Map<String, String> renderedConfigs() {
-    return Map.of();
+  /**
+   * The project's configs rendered for one environment, by file name, after validation: training
+   * never starts on a config that breaks its schema.
+   *
+   * @param environment the environment, or {@code null} for the project's first
+   * @throws ConfigsInvalidException when a config does not render or validate
+   */
+  Map<String, String> renderedConfigs(String environment) {
+    if (project.configs().isEmpty()) {
+      return Map.of();
+    }
+    LoadLimits limits = LoadLimits.DEFAULT;
+    String chosen =
+        environment != null || project.environments().isEmpty()
+            ? environment
+            : project.environments().get(0).name();
+    EnvironmentValues values =
+        ProjectValidation.environments(project, chosen, Values.empty(), new ValuesFiles(limits))
+            .get(0);
+    ConfigValidator validator = new ConfigValidator(limits);
+    Map<String, String> rendered = new LinkedHashMap<>();
+    List<FileReport> failed = new ArrayList<>();
+    for (ConfigTarget target : ProjectValidation.targets(project)) {
+      FileReport report = validator.render(target, values);
+      if (!report.valid()) {
+        failed.add(report);
+        continue;
+      }
+      String key = target.file().getFileName().toString();
+      if (rendered.put(key, report.rendered()) != null) {
+        throw new IllegalArgumentException(
+            "two configs are named " + key + "; config file names must be unique to be mounted");
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw new ConfigsInvalidException(new ValidationReport(List.copyOf(failed)));
+    }
+    return rendered;
+  }
+
+  /** The configs did not validate; training does not start. */
+  static final class ConfigsInvalidException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient ValidationReport report;
+
+    ConfigsInvalidException(ValidationReport report) {
+      super("the configs are invalid; not training");
+      this.report = report;
+    }
+
+    ValidationReport report() {
+      return report;
+    }
   }
 
   String kubernetesManifest(String namespace, String runId) {
