@@ -50,6 +50,11 @@ public final class AutoglmCommand implements Runnable {
   static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
     CommandLine commandLine =
         new CommandLine(new AutoglmCommand(), new EnvironmentFactory(environment));
+    // sub-commands have --version too (mixinStandardHelpOptions) but no version of their own
+    commandLine
+        .getSubcommands()
+        .values()
+        .forEach(command -> command.getCommandSpec().versionProvider(new Version()));
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(

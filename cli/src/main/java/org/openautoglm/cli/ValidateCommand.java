@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.openautoglm.config.ConfigValidator;
+import org.openautoglm.config.FileReport;
 import org.openautoglm.config.ValidationReport;
+import org.openautoglm.config.source.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -69,7 +71,18 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Workspace workspace = Workspace.resolve(project, files, schema, environment.name, values);
+    Workspace workspace;
+    try {
+      workspace = Workspace.resolve(project, files, schema, environment.name, values);
+    } catch (ConfigException e) {
+      // a refused descriptor or values file is reported in the chosen format like a refused
+      // config, so that a JSON or JUnit consumer always gets a report
+      FileReport refused =
+          new FileReport(e.diagnostic().file(), null, true, List.of(e.diagnostic()), null);
+      ValidationReport report = new ValidationReport(List.of(refused));
+      format.writer().write(report, spec.commandLine().getOut());
+      return report.exitCode();
+    }
     ConfigValidator validator = new ConfigValidator(values.limits());
     ValidationReport report =
         validator.validate(

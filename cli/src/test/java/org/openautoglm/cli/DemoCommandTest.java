@@ -1,0 +1,136 @@
+package org.openautoglm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.openautoglm.cli.CliRun.autoglm;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandTest {
+  @TempDir Path temp;
+
+  @Test
+  void shouldValidateAndPrintEveryConfigForEveryEnvironment() {
+    ExampleProject project = ExampleProject.copyInto(temp);
+
+    CliRun run = autoglm("demo", "--skip-training", "--project", project.descriptor());
+
+    assertThat(run.exitCode()).as(run.transcript()).isZero();
+    assertThat(run.err()).isEmpty();
+    List<String> lines = run.outLines();
+    SoftAssertions softly = new SoftAssertions();
+    softly.assertThat(lines.get(0)).contains("project 'sentiment-classifier'");
+    for (String config : List.of("configs/train.yaml", "configs/serving.json")) {
+      for (String env : ExampleProject.ENVIRONMENTS) {
+        softly.assertThat(lines).contains("== " + project.path(config) + " [" + env + "]: valid");
+      }
+    }
+    softly
+        .assertThat(section(lines, project.path("configs/train.yaml"), "production"))
+        .contains("   |   batch_size: 256", "   |   timeout: 5000", "   | schema_version: 3");
+    softly
+        .assertThat(section(lines, project.path("configs/train.yaml"), "dev"))
+        .contains("   |   batch_size: 16")
+        .doesNotContain("   |   batch_size: 256");
+    softly
+        .assertThat(section(lines, project.path("configs/serving.json"), "staging"))
+        .contains("   |   \"replicas\": 2,");
+    softly.assertThat(lines).last().isEqualTo("valid: 6 checks, no errors");
+    softly.assertAll();
+  }
+
+  @Test
+  @Timeout(120)
+  void shouldTrainTheExampleLocallyOnceEveryConfigIsValid() {
+    ExampleProject project = ExampleProject.copyInto(temp);
+
+    CliRun run = autoglm("demo", "--project", project.descriptor());
+
+    assertThat(run.exitCode()).as(run.transcript()).isZero();
+    List<String> lines = run.outLines();
+    int summary = lines.indexOf("valid: 6 checks, no errors");
+    assertThat(summary).as(run.transcript()).isPositive();
+    assertThat(lines.subList(summary, lines.size()))
+        .anySatisfy(
+            line -> assertThat(line).startsWith("== training ").endsWith("2 nodes × 2 processes"));
+    assertThat(lines).last().asString().startsWith("SUCCEEDED: 4 ranks");
+  }
+
+  @Test
+  void shouldShowTheErrorsOfABrokenProjectAndExitWithOne() {
+    ExampleProject project =
+        ExampleProject.copyInto(temp)
+            .replace("values/production.yaml", "batch_size: 256", "batch_size: 99999");
+    String train = project.path("configs/train.yaml");
+
+    CliRun run = autoglm("demo", "--project", project.descriptor());
+
+    assertThat(run.exitCode()).as(run.transcript()).isEqualTo(1);
+    List<String> production = section(run.outLines(), train, "production");
+    assertThat(run.outLines()).contains("== " + train + " [production]: 1 error(s)");
+    assertThat(production)
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("   " + train + ":12:15: [production] /trainer/batch_size: ")
+                    .contains(project.path("values/production.yaml") + ":2:15"));
+    assertThat(production)
+        .as("an invalid config is not printed as if it were usable")
+        .noneMatch(line -> line.startsWith("   |"));
+    assertThat(run.outLines())
+        .as("nothing is trained from invalid configs")
+        .last()
+        .isEqualTo("invalid: 1 error in 1 of 6 checks");
+  }
+
+  @Test
+  void shouldShowADriftAcrossEnvironments() {
+    ExampleProject project =
+        ExampleProject.copyInto(temp)
+            .append("values/production.yaml", "model:\n  base: roberta-base\n");
+    String train = project.path("configs/train.yaml");
+
+    CliRun run = autoglm("demo", "--project", project.descriptor());
+
+    assertThat(run.exitCode()).as(run.transcript()).isEqualTo(1);
+    assertThat(section(run.outLines(), train, "all environments"))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("   " + train + ":5:3: /model/base: differs across environments"));
+  }
+
+  @Test
+  void shouldExplainHowToNameAProjectWhenNoExampleIsFound() {
+    assertThat(Path.of("examples")).as("precondition: tests run in the cli module").doesNotExist();
+    assumeTrue(
+        System.getenv("AUTOGLM_HOME") == null, "AUTOGLM_HOME names an installation with examples");
+
+    CliRun run = autoglm("demo");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("no example project", "--project");
+  }
+
+  /** The lines printed for one config in one environment, header excluded. */
+  private static List<String> section(List<String> lines, String file, String env) {
+    String header = "== " + file + " [" + env + "]: ";
+    int start = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith(header)) {
+        start = i + 1;
+      }
+    }
+    assertThat(start).as("section %s", header).isPositive();
+    int end = start;
+    while (end < lines.size() && !lines.get(end).isEmpty()) {
+      end++;
+    }
+    return lines.subList(start, end);
+  }
+}
