@@ -43,7 +43,7 @@ final class RenderCommand implements Callable<Integer> {
   @Option(
       names = "--schema",
       paramLabel = "FILE",
-      description = "Also check the result against this schema.")
+      description = "Check the result against this schema (default: the project's schema for FILE).")
   Path schema;
 
   @Mixin ValueOptions values;
@@ -53,11 +53,7 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path descriptor = project;
-    if (descriptor == null && java.nio.file.Files.exists(Workspace.DEFAULT_DESCRIPTOR)) {
-      descriptor = Workspace.DEFAULT_DESCRIPTOR;
-    }
-    Workspace workspace = Workspace.resolve(descriptor, List.of(file), schema, environment, values);
+    Workspace workspace = Workspace.resolve(project, List.of(file), schema, environment, values);
     if (workspace.environments().size() > 1) {
       throw new IllegalArgumentException(
           "choose the environment to render with --env (the project defines "

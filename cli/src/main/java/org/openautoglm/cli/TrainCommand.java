@@ -119,21 +119,6 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     TrainingRun run = new TrainingRun(loaded, training, format == OutputFormat.json ? err : out);
-    if (backend == Backend.kubernetes) {
-      String id = runId == null ? TrainingRun.newRunId(loaded.name()) : runId;
-      String target = namespace == null ? "default" : namespace;
-      if (dryRun) {
-        out.print(run.kubernetesManifest(target, id));
-        out.flush();
-        return 0;
-      }
-      return finish(run.kubernetes(kubeconfig, namespace, id), out);
-    }
-    if (dryRun) {
-      out.println(run.localPlan());
-      out.flush();
-      return 0;
-    }
     Map<String, String> configs;
     try {
       configs = run.renderedConfigs(environment);
@@ -141,6 +126,21 @@ final class TrainCommand implements Callable<Integer> {
       ReportFormat.text.writer().write(e.report(), err);
       err.println("autoglm: " + e.getMessage());
       return e.report().exitCode();
+    }
+    if (backend == Backend.kubernetes) {
+      String id = runId == null ? TrainingRun.newRunId(loaded.name()) : runId;
+      if (dryRun) {
+        out.print(
+            run.kubernetesManifest(namespace == null ? "default" : namespace, id, configs));
+        out.flush();
+        return 0;
+      }
+      return finish(run.kubernetes(kubeconfig, namespace, id, configs), out);
+    }
+    if (dryRun) {
+      out.println(run.localPlan());
+      out.flush();
+      return 0;
     }
     return finish(run.local(configs), out);
   }

@@ -26,6 +26,13 @@ import org.openautoglm.training.LocalLauncher;
 import org.openautoglm.training.TrainingListener;
 import org.openautoglm.training.TrainingResult;
 import org.openautoglm.training.TrainingSpec;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.openautoglm.training.kubernetes.KubernetesLauncher;
+import org.openautoglm.training.kubernetes.KubernetesManifests;
+import org.openautoglm.training.kubernetes.TrainingPlan;
+import org.openautoglm.training.kubernetes.KubernetesPlanner;
 
 /** Glue between {@code autoglm train} / {@code demo} and the launchers in core. */
 final class TrainingRun {
@@ -224,11 +231,37 @@ final class TrainingRun {
     }
   }
 
-  String kubernetesManifest(String namespace, String runId) {
-    throw new IllegalArgumentException("the kubernetes backend is not wired yet");
+  /** The run's Kubernetes objects as one multi-document YAML for {@code kubectl apply -f -}. */
+  String kubernetesManifest(String namespace, String runId, Map<String, String> configs) {
+    return KubernetesManifests.yaml(new KubernetesPlanner().plan(spec, namespace, runId, configs));
   }
 
-  TrainingResult kubernetes(Path kubeconfig, String namespace, String runId) {
-    throw new IllegalArgumentException("the kubernetes backend is not wired yet");
+  /**
+   * Submits the run to Kubernetes and follows it to its end.
+   *
+   * @param kubeconfig the kubeconfig file, or {@code null} for the usual discovery ($KUBECONFIG,
+   *     ~/.kube/config, in-cluster service account)
+   * @param namespace the namespace, or {@code null} for the kubeconfig's (else "default")
+   */
+  TrainingResult kubernetes(
+      Path kubeconfig, String namespace, String runId, Map<String, String> configs) {
+    Config config;
+    try {
+      config =
+          kubeconfig == null
+              ? Config.autoConfigure(null)
+              : Config.fromKubeconfig(Files.readString(kubeconfig));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the kubeconfig " + kubeconfig + ": " + e);
+    }
+    String target =
+        namespace != null
+            ? namespace
+            : config.getNamespace() != null ? config.getNamespace() : "default";
+    TrainingPlan plan = new KubernetesPlanner().plan(spec, target, runId, configs);
+    listener().event("run " + runId + " in namespace " + target);
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      return new KubernetesLauncher(client, listener()).run(plan, spec);
+    }
   }
 }

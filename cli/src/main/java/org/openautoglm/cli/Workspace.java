@@ -36,12 +36,12 @@ record Workspace(
     ValuesFiles valuesFiles = new ValuesFiles(limits);
     Values overrides = options.overrides(valuesFiles);
     Path descriptor = projectOption;
-    if (descriptor == null && files.isEmpty()) {
-      if (!Files.exists(DEFAULT_DESCRIPTOR)) {
-        throw new IllegalArgumentException(
-            "no autoglm.yaml in this directory; pass --project FILE, or name the files to check");
-      }
+    if (descriptor == null && Files.exists(DEFAULT_DESCRIPTOR)) {
       descriptor = DEFAULT_DESCRIPTOR;
+    }
+    if (descriptor == null && files.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no autoglm.yaml in this directory; pass --project FILE, or name the files to check");
     }
     ProjectDescriptor project =
         descriptor == null ? null : new ProjectLoader(limits).load(descriptor);
@@ -56,8 +56,10 @@ record Workspace(
     } else {
       for (Path file : files) {
         targets.add(
-            new ConfigTarget(
-                file, file.toString(), schema, schema == null ? null : schema.toString()));
+            schema == null && project != null
+                ? projectTarget(project, file)
+                : new ConfigTarget(
+                    file, file.toString(), schema, schema == null ? null : schema.toString()));
       }
     }
     List<EnvironmentValues> environments =
@@ -65,6 +67,17 @@ record Workspace(
             ? List.of(new EnvironmentValues(environment, overrides))
             : ProjectValidation.environments(project, environment, overrides, valuesFiles);
     return new Workspace(project, targets, environments);
+  }
+
+  /** A named file checked against the project's schema for it, if the project lists it. */
+  private static ConfigTarget projectTarget(ProjectDescriptor project, Path file) {
+    Path wanted = file.toAbsolutePath().normalize();
+    for (ConfigTarget target : ProjectValidation.targets(project)) {
+      if (target.file().toAbsolutePath().normalize().equals(wanted)) {
+        return new ConfigTarget(file, file.toString(), target.schema(), target.schemaDisplayName());
+      }
+    }
+    return new ConfigTarget(file, file.toString(), null, null);
   }
 
   List<String> mayDiffer() {
