@@ -7,9 +7,9 @@ import java.util.Optional;
 /**
  * Reads metric lines: {@code AUTOGLM_METRIC {"name": "loss", "step": 10, "value": 0.42}}.
  *
- * <p>The marker starts the line; the rest is one JSON object with a string {@code name}, an
- * integer {@code step} ≥ 0 and a finite number {@code value}. Anything else is ordinary output, so
- * a malformed metric line never breaks a run.
+ * <p>The marker starts the line; the rest is one JSON object with a string {@code name}, an integer
+ * {@code step} ≥ 0 and a finite number {@code value}. Anything else is ordinary output, so a
+ * malformed metric line never breaks a run.
  */
 public final class MetricLine {
   public static final String MARKER = "AUTOGLM_METRIC ";

@@ -11,8 +11,8 @@ import java.util.Map;
  * @param name base name of the workload (the project's name unless set); DNS-1123 label
  * @param image container image (Kubernetes only)
  * @param command program and arguments, never a shell string
- * @param workingDir working directory, or {@code null} (the project directory locally, the
- *     image's on Kubernetes)
+ * @param workingDir working directory, or {@code null} (the project directory locally, the image's
+ *     on Kubernetes)
  * @param env extra environment variables for every rank
  * @param nodes number of nodes (pods)
  * @param procsPerNode training processes per node, usually one per GPU
@@ -76,17 +76,55 @@ public record TrainingSpec(
   /** This spec with a different shape (command-line {@code --nodes}/{@code --procs-per-node}). */
   public TrainingSpec withShape(int newNodes, int newProcsPerNode, int newGpusPerNode) {
     return new TrainingSpec(
-        name, image, command, workingDir, env, newNodes, newProcsPerNode, newGpusPerNode,
-        gpuResource, cpu, memory, shmSize, nodeSelector, tolerations, serviceAccount,
-        imagePullSecrets, volumes, queue, timeout, maxRestarts, keepOnFailure, masterPort);
+        name,
+        image,
+        command,
+        workingDir,
+        env,
+        newNodes,
+        newProcsPerNode,
+        newGpusPerNode,
+        gpuResource,
+        cpu,
+        memory,
+        shmSize,
+        nodeSelector,
+        tolerations,
+        serviceAccount,
+        imagePullSecrets,
+        volumes,
+        queue,
+        timeout,
+        maxRestarts,
+        keepOnFailure,
+        masterPort);
   }
 
   /** This spec running another command ({@code autoglm train -- COMMAND...}). */
   public TrainingSpec withCommand(List<String> newCommand) {
     return new TrainingSpec(
-        name, image, newCommand, workingDir, env, nodes, procsPerNode, gpusPerNode, gpuResource,
-        cpu, memory, shmSize, nodeSelector, tolerations, serviceAccount, imagePullSecrets,
-        volumes, queue, timeout, maxRestarts, keepOnFailure, masterPort);
+        name,
+        image,
+        newCommand,
+        workingDir,
+        env,
+        nodes,
+        procsPerNode,
+        gpusPerNode,
+        gpuResource,
+        cpu,
+        memory,
+        shmSize,
+        nodeSelector,
+        tolerations,
+        serviceAccount,
+        imagePullSecrets,
+        volumes,
+        queue,
+        timeout,
+        maxRestarts,
+        keepOnFailure,
+        masterPort);
   }
 
   /** A Kubernetes toleration; {@code operator} is {@code Equal} or {@code Exists}. */

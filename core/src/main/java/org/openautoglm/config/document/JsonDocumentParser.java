@@ -32,7 +32,6 @@ public final class JsonDocumentParser {
     this.limits = limits;
     this.factory =
         JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(
                 StreamReadConstraints.builder()
                     // one more than ours, so that our own message (with its position) wins
@@ -117,7 +116,18 @@ public final class JsonDocumentParser {
           while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String key = parser.currentName();
             String child = JsonPointers.child(pointer, key);
-            keys.put(child, offset(parser.currentTokenLocation()));
+            int keyStart = offset(parser.currentTokenLocation());
+            // Checked here rather than by Jackson so that the message names both places.
+            Integer earlier = keys.putIfAbsent(child, keyStart);
+            if (earlier != null) {
+              throw locator.error(
+                  keyStart,
+                  "duplicate key '"
+                      + key
+                      + "' (first defined at "
+                      + locator.locate(earlier)
+                      + "); remove one of them");
+            }
             parser.nextToken();
             object.set(key, value(child, depth + 1));
           }

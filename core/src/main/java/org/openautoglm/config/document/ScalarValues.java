@@ -24,9 +24,28 @@ public final class ScalarValues {
     return value != null ? value : NODES.textNode(text);
   }
 
+  /**
+   * Whether {@code text} is what its core-schema tag says it is. Plain scalars always are (their
+   * tag was resolved from the text); an explicit tag may lie: {@code !!int abc}, {@code !!bool
+   * maybe}. Other tags are left to {@link #toJson}, which refuses them.
+   */
+  static boolean fits(Tag tag, String text) {
+    if (!Tag.BOOL.equals(tag)
+        && !Tag.INT.equals(tag)
+        && !Tag.FLOAT.equals(tag)
+        && !Tag.NULL.equals(tag)) {
+      return true;
+    }
+    Tag implicit = RESOLVER.resolve(org.yaml.snakeyaml.nodes.NodeId.scalar, text, true);
+    boolean decimalInteger =
+        Tag.INT.equals(implicit) && !text.contains("0x") && !text.contains("0o");
+    return tag.equals(implicit) || (Tag.FLOAT.equals(tag) && decimalInteger);
+  }
+
   /** The JSON value of a scalar with a core-schema tag, or {@code null} for any other tag. */
   static JsonNode toJson(Tag tag, String text) {
-    if (Tag.STR.equals(tag)) {
+    // Merge keys are consumed while composing; a plain << left anywhere else is text (YAML 1.2).
+    if (Tag.STR.equals(tag) || Tag.MERGE.equals(tag)) {
       return NODES.textNode(text);
     }
     if (Tag.NULL.equals(tag)) {

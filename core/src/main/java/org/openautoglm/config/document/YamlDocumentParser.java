@@ -11,19 +11,20 @@ import java.util.Map;
 import org.openautoglm.config.source.LoadLimits;
 import org.openautoglm.config.source.OffsetLocator;
 import org.openautoglm.config.source.SourceFile;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
  * Parses YAML safely into a {@link PositionedDocument}.
@@ -45,12 +46,17 @@ public final class YamlDocumentParser {
   /** Parses {@code source}; errors are reported at the positions {@code locator} gives. */
   public PositionedDocument parse(SourceFile source, OffsetLocator locator) {
     Node node;
+    LoaderOptions options = options();
+    TrackingParser events =
+        new TrackingParser(new StreamReader(new StringReader(source.text())), options);
     try {
-      node = yaml().compose(new StringReader(source.text()));
+      node = new Composer(events, new CoreSchemaResolver(), options).getSingleNode();
     } catch (MarkedYAMLException e) {
-      throw locator.error((offset(source, e.getProblemMark())), describe(e));
+      throw locator.error(
+          (offset(source, e.getProblemMark())), describe(e.getProblem(), e.getContext()));
     } catch (YAMLException e) {
-      throw locator.error((0), "cannot parse YAML: " + e.getMessage());
+      // The alias and nesting limits throw without a mark: the event being composed is the place.
+      throw locator.error((offset(source, events.lastMark())), describe(e.getMessage(), null));
     }
     Converter converter = new Converter(source, locator);
     JsonNode root = node == null ? NODES.nullNode() : converter.convert(node, "", 0);
@@ -60,7 +66,7 @@ public final class YamlDocumentParser {
     return new PositionedDocument(root, converter.valueSpans, converter.keyOffsets);
   }
 
-  private Yaml yaml() {
+  private LoaderOptions options() {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setAllowRecursiveKeys(false);
@@ -70,21 +76,42 @@ public final class YamlDocumentParser {
     options.setMergeOnCompose(true);
     options.setProcessComments(false);
     options.setTagInspector(tag -> false);
-    DumperOptions dumper = new DumperOptions();
-    return new Yaml(
-        new SafeConstructor(options),
-        new Representer(dumper),
-        dumper,
-        options,
-        new CoreSchemaResolver());
+    return options;
+  }
+
+  /** A parser that remembers the last event handed to the composer, to place limit errors. */
+  private static final class TrackingParser extends ParserImpl {
+    private Event last;
+
+    TrackingParser(StreamReader reader, LoaderOptions options) {
+      super(reader, options);
+    }
+
+    @Override
+    public Event peekEvent() {
+      Event event = super.peekEvent();
+      last = event == null ? last : event;
+      return event;
+    }
+
+    @Override
+    public Event getEvent() {
+      Event event = super.getEvent();
+      last = event == null ? last : event;
+      return event;
+    }
+
+    Mark lastMark() {
+      return last == null ? null : last.getStartMark();
+    }
   }
 
   private static int offset(SourceFile source, Mark mark) {
     return mark == null ? 0 : source.offsetOfCodePoint(mark.getIndex());
   }
 
-  private static String describe(MarkedYAMLException e) {
-    String problem = e.getProblem() == null ? "malformed YAML" : e.getProblem();
+  private static String describe(String reported, String context) {
+    String problem = reported == null ? "malformed YAML" : reported;
     if (problem.contains("Global tag is not allowed")) {
       return "YAML tags that name types are not allowed ("
           + problem.substring(problem.indexOf(':') + 1).trim()
@@ -100,7 +127,6 @@ public final class YamlDocumentParser {
           + problem.replaceAll("\\D+", " ").trim()
           + " levels); flatten the document";
     }
-    String context = e.getContext();
     return "invalid YAML: " + problem + (context == null ? "" : " (" + context + ")");
   }
 
@@ -139,6 +165,7 @@ public final class YamlDocumentParser {
         case scalar:
           return scalar((ScalarNode) node, start);
         case sequence:
+          collectionTag(node, Tag.SEQ, start);
           onPath.put(node, Boolean.TRUE);
           ArrayNode array = NODES.arrayNode();
           int index = 0;
@@ -148,6 +175,7 @@ public final class YamlDocumentParser {
           onPath.remove(node);
           return array;
         case mapping:
+          collectionTag(node, Tag.MAP, start);
           onPath.put(node, Boolean.TRUE);
           ObjectNode object = mapping((MappingNode) node, pointer, depth);
           onPath.remove(node);
@@ -157,7 +185,28 @@ public final class YamlDocumentParser {
       }
     }
 
+    /** A tag on a mapping or list ({@code !custom {a: 1}}) is refused like one on a scalar. */
+    private void collectionTag(Node node, Tag expected, int start) {
+      if (!expected.equals(node.getTag())) {
+        throw locator.error(
+            (start),
+            "YAML tag "
+                + node.getTag()
+                + " is not allowed; mappings and lists take no tags (remove the tag)");
+      }
+    }
+
     private JsonNode scalar(ScalarNode node, int start) {
+      if (!ScalarValues.fits(node.getTag(), node.getValue())) {
+        // An explicit core tag on text it does not describe: !!int abc, !!bool maybe.
+        throw locator.error(
+            (start),
+            "'"
+                + node.getValue()
+                + "' is not a valid "
+                + node.getTag()
+                + "; fix the value or remove the tag");
+      }
       JsonNode value = ScalarValues.toJson(node.getTag(), node.getValue());
       if (value == null) {
         throw locator.error(

@@ -225,7 +225,10 @@ final class CompactSchemaTranslator {
     JsonNode[] bounds = pair(length, pointer, "length: [1, 63] (use null for no bound)");
     for (int i = 0; i < 2; i++) {
       if (!bounds[i].isNull()) {
-        if (!bounds[i].canConvertToInt() || bounds[i].asInt() < 0) {
+        // canConvertToInt() alone accepts 1.5 (and asInt() would make it 1)
+        if (!bounds[i].canConvertToExactIntegral()
+            || !bounds[i].canConvertToInt()
+            || bounds[i].asInt() < 0) {
           throw error(pointer, "length bounds are whole numbers ≥ 0");
         }
         schema.put((i == 0 ? "min" : "max") + prefix, bounds[i].asInt());

@@ -3,9 +3,12 @@ package org.openautoglm.config.schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.openautoglm.config.document.JsonPointers;
 
 /**
@@ -19,17 +22,26 @@ final class ViolationMessages {
   private ViolationMessages() {}
 
   static List<Violation> from(List<Error> errors) {
+    Set<String> reporting = new HashSet<>();
+    for (Error error : errors) {
+      if (error.getKeyword().equals("oneOf") || error.getKeyword().equals("anyOf")) {
+        reporting.add(error.getEvaluationPath().toString());
+      }
+    }
     Map<String, List<Error>> branchErrors = new LinkedHashMap<>();
+    Map<String, List<Error>> silentBranches = new LinkedHashMap<>();
     List<Error> top = new ArrayList<>();
     for (Error error : errors) {
-      String combinator = enclosingCombinator(error.getEvaluationPath().toString());
-      if (combinator != null) {
+      String combinator = owner(error.getEvaluationPath().toString(), reporting);
+      if (combinator == null) {
+        top.add(error);
+      } else if (reporting.contains(combinator)) {
         branchErrors
             .computeIfAbsent(
                 key(error.getInstanceLocation().toString(), combinator), k -> new ArrayList<>())
             .add(error);
       } else {
-        top.add(error);
+        silentBranches.computeIfAbsent(combinator, k -> new ArrayList<>()).add(error);
       }
     }
     List<Violation> violations = new ArrayList<>();
@@ -39,6 +51,53 @@ final class ViolationMessages {
       List<Error> branches = branchErrors.getOrDefault(key(pointer, evaluation), List.of());
       violations.add(violation(error, pointer, branches));
     }
+    for (List<Error> branches : silentBranches.values()) {
+      violations.addAll(unreported(branches));
+    }
+    return violations;
+  }
+
+  /**
+   * The combinator an error at {@code path} is folded into: the innermost enclosing one that
+   * reports its own failure, else the outermost (an {@code anyOf} reports only its branches).
+   */
+  private static String owner(String path, Set<String> reporting) {
+    String combinator = enclosingCombinator(path);
+    while (combinator != null && !reporting.contains(combinator)) {
+      String outer = enclosingCombinator(combinator);
+      if (outer == null) {
+        break;
+      }
+      combinator = outer;
+    }
+    return combinator;
+  }
+
+  /**
+   * One violation per value for a combinator that failed without an error of its own; branch errors
+   * about a value and about the values inside it are one problem, at the outer value.
+   */
+  private static List<Violation> unreported(List<Error> branches) {
+    List<Error> sorted = new ArrayList<>(branches);
+    sorted.sort(Comparator.comparingInt(e -> e.getInstanceLocation().toString().length()));
+    Map<String, List<Error>> byValue = new LinkedHashMap<>();
+    Map<String, JsonNode> found = new LinkedHashMap<>();
+    for (Error error : sorted) {
+      String pointer = error.getInstanceLocation().toString();
+      String owner =
+          byValue.keySet().stream()
+              .filter(p -> pointer.equals(p) || pointer.startsWith(p + "/"))
+              .findFirst()
+              .orElse(pointer);
+      byValue.computeIfAbsent(owner, k -> new ArrayList<>()).add(error);
+      found.putIfAbsent(owner, error.getInstanceNode());
+    }
+    List<Violation> violations = new ArrayList<>();
+    byValue.forEach(
+        (pointer, errors) ->
+            violations.add(
+                new Violation(
+                    pointer, combinator("anyOf", null, found.get(pointer), errors), false)));
     return violations;
   }
 
@@ -104,13 +163,15 @@ final class ViolationMessages {
         return new Violation(pointer, error.getMessage() + ", found " + describe(found), false);
       case "oneOf":
       case "anyOf":
-        return new Violation(pointer, combinator(error, found, branches), false);
+        return new Violation(
+            pointer, combinator(error.getKeyword(), error.getMessage(), found, branches), false);
       default:
         return new Violation(pointer, error.getMessage(), false);
     }
   }
 
-  private static String combinator(Error error, JsonNode found, List<Error> branches) {
+  private static String combinator(
+      String keyword, String message, JsonNode found, List<Error> branches) {
     List<String> expected = new ArrayList<>();
     for (Error branch : branches) {
       String text =
@@ -122,9 +183,9 @@ final class ViolationMessages {
       }
     }
     if (expected.isEmpty()) {
-      return error.getKeyword().equals("oneOf")
+      return keyword.equals("oneOf")
           ? "matches more than one of the allowed forms, found " + describe(found)
-          : error.getMessage();
+          : message;
     }
     return "matches none of the allowed forms ("
         + String.join(" | ", expected)

@@ -191,7 +191,7 @@ public final class TemplateRenderer {
                   + " contains '{{'; values are data and are never rendered as templates —"
                   + " remove the braces from the value");
         }
-        if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+        if (hasLineBreak(text)) {
           errors.add(
               error(
                   action.start(),
@@ -211,6 +211,12 @@ public final class TemplateRenderer {
       }
       if (node.isFloatingPointNumber() && Double.isFinite(node.doubleValue())) {
         return new Outcome(decimal(node.doubleValue()), value.origin(), false);
+      }
+      if (node.isFloatingPointNumber()) {
+        // YAML's spelling: Java's "Infinity" and "NaN" would read back as strings.
+        double number = node.doubleValue();
+        String yaml = Double.isNaN(number) ? ".nan" : number > 0 ? ".inf" : "-.inf";
+        return new Outcome(yaml, value.origin(), false);
       }
       return new Outcome(node.asText(), value.origin(), false);
     }
@@ -236,8 +242,26 @@ public final class TemplateRenderer {
               null));
     }
 
+    /**
+     * Whether YAML would see a line break: besides LF and CR, SnakeYAML (YAML 1.1) breaks lines at
+     * NEL, LS and PS, so a value holding one could start a new key just as a newline would.
+     */
+    private static boolean hasLineBreak(String text) {
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+          return true;
+        }
+      }
+      return false;
+    }
+
     private String text(Value value) {
-      return value.node() == null ? "" : value.node().asText();
+      if (value.node() == null) {
+        return "";
+      }
+      // asText() of a mapping or list is "", which would quote a value away without a word.
+      return value.node().isContainerNode() ? json(value.node()) : value.node().asText();
     }
 
     private Diagnostic error(int offset, String message, String origin) {
