@@ -43,7 +43,8 @@ final class RenderCommand implements Callable<Integer> {
   @Option(
       names = "--schema",
       paramLabel = "FILE",
-      description = "Check the result against this schema (default: the project's schema for FILE).")
+      description =
+          "Check the result against this schema (default: the project's schema for FILE).")
   Path schema;
 
   @Mixin ValueOptions values;

@@ -130,8 +130,7 @@ final class TrainCommand implements Callable<Integer> {
     if (backend == Backend.kubernetes) {
       String id = runId == null ? TrainingRun.newRunId(loaded.name()) : runId;
       if (dryRun) {
-        out.print(
-            run.kubernetesManifest(namespace == null ? "default" : namespace, id, configs));
+        out.print(run.kubernetesManifest(namespace == null ? "default" : namespace, id, configs));
         out.flush();
         return 0;
       }

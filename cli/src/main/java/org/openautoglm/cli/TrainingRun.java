@@ -1,5 +1,8 @@
 package org.openautoglm.cli;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -26,13 +29,10 @@ import org.openautoglm.training.LocalLauncher;
 import org.openautoglm.training.TrainingListener;
 import org.openautoglm.training.TrainingResult;
 import org.openautoglm.training.TrainingSpec;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.openautoglm.training.kubernetes.KubernetesLauncher;
 import org.openautoglm.training.kubernetes.KubernetesManifests;
-import org.openautoglm.training.kubernetes.TrainingPlan;
 import org.openautoglm.training.kubernetes.KubernetesPlanner;
+import org.openautoglm.training.kubernetes.TrainingPlan;
 
 /** Glue between {@code autoglm train} / {@code demo} and the launchers in core. */
 final class TrainingRun {

@@ -22,7 +22,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Render templated configs per environment and check them against their schemas.",
       "Without FILES, checks the configs of the project (./autoglm.yaml or --project) in every"
-          + " environment and compares the environments with each other."
+          + " environment and compares the environments with each other. FILES are checked"
+          + " against --schema (or the project's schema for them), with the project's values"
+          + " when there is a project."
     },
     footer = {
       "",

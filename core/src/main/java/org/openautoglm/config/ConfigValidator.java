@@ -121,7 +121,21 @@ public final class ConfigValidator {
               file, environment.name(), true, List.copyOf(errors), rendered.output().text()),
           null);
     }
-    List<Diagnostic> errors = new ArrayList<>(rendered.errors());
+    List<Diagnostic> errors = new ArrayList<>();
+    for (int i = 0; i < rendered.errors().size(); i++) {
+      Diagnostic error = rendered.errors().get(i);
+      String pointer = document.pointerAt(rendered.errorOffsets().get(i));
+      errors.add(
+          pointer == null
+              ? error
+              : new Diagnostic(
+                  error.file(),
+                  error.line(),
+                  error.column(),
+                  pointer,
+                  error.message(),
+                  error.source()));
+    }
     if (schema != null) {
       for (Violation violation : schema.validate(document.root())) {
         if (map.failedWithin(document.span(violation.pointer()))

@@ -119,7 +119,7 @@ class ConfigValidatorTest {
                 + " (value from values/production.yaml:2:15)",
             "configs/train.yaml:5:14: /trainer/optimizer: must be one of [\"adamw\", \"sgd\"],"
                 + " found string \"adam\" (value from --set trainer.optimizer=adam)",
-            "configs/train.yaml:6:11: no value for .epochs; set it in a values file or with --set"
+            "configs/train.yaml:6:11: /trainer/epochs: no value for .epochs; set it in a values file or with --set"
                 + " epochs=..., or add | default ...",
             "configs/train.yaml:9:3: /resources/typo_key: unknown key 'typo_key': the schema does"
                 + " not allow it (a typo?)",
@@ -431,7 +431,7 @@ class ConfigValidatorTest {
     assertThat(report.files()).extracting(FileReport::environment).containsExactly("dev", "prod");
     assertThat(errors(report, "configs/a.yaml", "prod"))
         .containsExactly(
-            "configs/a.yaml:2:8: no value for .batch; set it in a values file or with --set"
+            "configs/a.yaml:2:8: /batch: no value for .batch; set it in a values file or with --set"
                 + " batch=..., or add | default ...");
   }
 

@@ -129,7 +129,7 @@ class ProjectLoaderTest {
     Diagnostic error = rejectionOf("apiVersion: autoglm/v1\nname: demo\nconfigs: []\n");
 
     assertThat(at(error)).isEqualTo("3:10");
-    assertThat(error.message()).startsWith("/configs: must have at least 1 items but found 0");
+    assertThat(error.message()).startsWith("/configs: must have at least 1 item(s), found 0");
   }
 
   @Test

@@ -47,6 +47,27 @@ public final class PositionedDocument {
     return key != null ? key : span(pointer).start();
   }
 
+  /**
+   * The pointer of the innermost value whose text contains {@code offset}, or {@code null}: what an
+   * error about a character of the text is about.
+   */
+  public String pointerAt(int offset) {
+    String best = null;
+    int bestLength = Integer.MAX_VALUE;
+    for (Map.Entry<String, Span> entry : valueSpans.entrySet()) {
+      Span span = entry.getValue();
+      boolean inside = span.start() <= offset && (offset < span.end() || offset == span.start());
+      int length = span.end() - span.start();
+      if (inside
+          && (length < bestLength
+              || (length == bestLength && entry.getKey().length() > best.length()))) {
+        best = entry.getKey();
+        bestLength = length;
+      }
+    }
+    return best;
+  }
+
   public boolean has(String pointer) {
     return valueSpans.containsKey(pointer);
   }

@@ -24,6 +24,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
@@ -54,11 +55,21 @@ public final class YamlDocumentParser {
     } catch (MarkedYAMLException e) {
       throw locator.error(
           (offset(source, e.getProblemMark())), describe(e.getProblem(), e.getContext()));
+    } catch (ReaderException e) {
+      throw locator.error(
+          source.offsetOfCodePoint(e.getPosition()),
+          String.format(
+              "the character U+%04X is not allowed in YAML; remove it, or write it as an escape"
+                  + " (\\u%04X) in a double-quoted string",
+              e.getCodePoint(), e.getCodePoint()));
     } catch (YAMLException e) {
       // The alias and nesting limits throw without a mark: the event being composed is the place.
       throw locator.error((offset(source, events.lastMark())), describe(e.getMessage(), null));
     }
     Converter converter = new Converter(source, locator);
+    if (node != null) {
+      converter.checkExpansion(node);
+    }
     JsonNode root = node == null ? NODES.nullNode() : converter.convert(node, "", 0);
     if (node == null) {
       converter.valueSpans.put("", new Span(0, 0));
@@ -142,6 +153,57 @@ public final class YamlDocumentParser {
     Converter(SourceFile source, OffsetLocator locator) {
       this.source = source;
       this.locator = locator;
+    }
+
+    /**
+     * Refuses an alias bomb before expanding it: the expanded size of every node is computed once
+     * (aliases share nodes), so the check costs time in the size of the text, not of the expansion.
+     */
+    void checkExpansion(Node root) {
+      Map<Node, Long> sizes = new IdentityHashMap<>();
+      Node[] culprit = new Node[1];
+      long total = expandedSize(root, sizes, new IdentityHashMap<>(), culprit);
+      if (total > limits.maxNodes()) {
+        Node at = culprit[0] == null ? root : culprit[0];
+        throw locator.error(
+            offset(source, at.getStartMark()),
+            "document expands to more than "
+                + limits.maxNodes()
+                + " nodes (aliases expand in place); this looks like an alias bomb");
+      }
+    }
+
+    private long expandedSize(
+        Node node, Map<Node, Long> sizes, Map<Node, Boolean> path, Node[] culprit) {
+      Long known = sizes.get(node);
+      if (known != null) {
+        return known;
+      }
+      if (path.containsKey(node)) {
+        return 1; // a recursive alias; convert() reports it at its place
+      }
+      path.put(node, Boolean.TRUE);
+      long size = 1;
+      boolean childTooBig = false;
+      if (node instanceof SequenceNode sequence) {
+        for (Node item : sequence.getValue()) {
+          long child = expandedSize(item, sizes, path, culprit);
+          childTooBig |= child > limits.maxNodes();
+          size = Math.min(Long.MAX_VALUE / 2, size + child);
+        }
+      } else if (node instanceof MappingNode mapping) {
+        for (NodeTuple tuple : mapping.getValue()) {
+          long child = expandedSize(tuple.getValueNode(), sizes, path, culprit);
+          childTooBig |= child > limits.maxNodes();
+          size = Math.min(Long.MAX_VALUE / 2, size + child);
+        }
+      }
+      path.remove(node);
+      if (size > limits.maxNodes() && !childTooBig && culprit[0] == null) {
+        culprit[0] = node;
+      }
+      sizes.put(node, size);
+      return size;
     }
 
     JsonNode convert(Node node, String pointer, int depth) {

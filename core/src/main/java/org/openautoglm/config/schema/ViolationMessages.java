@@ -157,10 +157,23 @@ final class ViolationMessages {
         return new Violation(
             pointer, describe(found) + " does not match the pattern " + arg(args, 0), false);
       case "minLength":
+        return new Violation(
+            pointer,
+            "must be at least " + arg(args, 0) + " characters long, found " + describe(found),
+            false);
       case "maxLength":
+        return new Violation(
+            pointer,
+            "must be at most " + arg(args, 0) + " characters long, found " + describe(found),
+            false);
       case "minItems":
+        return new Violation(
+            pointer,
+            "must have at least " + arg(args, 0) + " item(s), found " + size(found),
+            false);
       case "maxItems":
-        return new Violation(pointer, error.getMessage() + ", found " + describe(found), false);
+        return new Violation(
+            pointer, "must have at most " + arg(args, 0) + " item(s), found " + size(found), false);
       case "oneOf":
       case "anyOf":
         return new Violation(
@@ -191,6 +204,10 @@ final class ViolationMessages {
         + String.join(" | ", expected)
         + "), found "
         + describe(found);
+  }
+
+  private static String size(JsonNode node) {
+    return node == null ? "nothing" : node.size() + "";
   }
 
   private static String arg(Object[] args, int index) {

@@ -38,6 +38,7 @@ public final class TemplateRenderer {
     StringBuilder out = new StringBuilder(text.length() + 64);
     List<SourceMap.Segment> segments = new ArrayList<>();
     List<Diagnostic> errors = new ArrayList<>();
+    List<Integer> errorOffsets = new ArrayList<>();
     for (Template.Part part : template.parts()) {
       int outStart = out.length();
       if (part instanceof Template.Text literal) {
@@ -46,7 +47,11 @@ public final class TemplateRenderer {
             new SourceMap.Segment(outStart, out.length(), literal.start(), false, null, false));
       } else {
         Template.Action action = (Template.Action) part;
+        int before = errors.size();
         Outcome outcome = new Evaluation(source, action, values, errors).run();
+        for (int i = before; i < errors.size(); i++) {
+          errorOffsets.add(outStart);
+        }
         out.append(outcome.text());
         segments.add(
             new SourceMap.Segment(
@@ -59,7 +64,8 @@ public final class TemplateRenderer {
       }
     }
     SourceFile output = new SourceFile(source.name(), out.toString());
-    return new RenderedTemplate(output, new SourceMap(source, segments), List.copyOf(errors));
+    return new RenderedTemplate(
+        output, new SourceMap(source, segments), List.copyOf(errors), List.copyOf(errorOffsets));
   }
 
   /** What an action wrote, where its value came from, and whether it failed. */

@@ -46,7 +46,8 @@ public final class Values {
     if (!top.isObject()) {
       throw new ConfigException(
           locator.locate(document.span("").start()),
-          "a values file must be a mapping of names to values, not a " + top.getNodeType());
+          "a values file must be a mapping of names to values, not "
+              + (top.isArray() ? "a list" : "a single value"));
     }
     NavigableMap<String, String> origins = new TreeMap<>();
     record(top, "", document, locator, origins);

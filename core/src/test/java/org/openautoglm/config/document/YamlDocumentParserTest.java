@@ -331,8 +331,9 @@ class YamlDocumentParserTest {
         .isEqualTo(
             "document expands to more than 500000 nodes (aliases expand in place); this looks"
                 + " like an alias bomb");
-    // the budget runs out while expanding l16; the node being copied then is the y of l0
-    assertThat(error.position()).hasToString("config.yaml:1:13");
+    // sizes are counted before expanding: l17 is the first node that alone exceeds the budget
+    // (l16 expands to about 262,000 nodes, l17 to about 524,000), so the error is at its anchor
+    assertThat(error.position()).hasToString("config.yaml:18:6");
   }
 
   @Test
@@ -342,9 +343,9 @@ class YamlDocumentParserTest {
     Diagnostic error = hostile(text, new LoadLimits(1024, 50, 50, 10));
 
     assertThat(error.message()).startsWith("document expands to more than 10 nodes");
-    // nodes (keys are not): root, a's list and its 3 items, b's list, the first copy of a's list
-    // and its 3 items make 10; the second copy is the 11th, placed at its anchor
-    assertThat(error.position()).hasToString("config.yaml:1:4");
+    // nodes (keys are not): a's list expands to 4, b's list to 1 + 3 × 4 = 13: b's list is the
+    // smallest node that alone exceeds the budget of 10
+    assertThat(error.position()).hasToString("config.yaml:2:4");
   }
 
   @Test

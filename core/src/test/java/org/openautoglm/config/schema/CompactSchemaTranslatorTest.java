@@ -149,10 +149,10 @@ class CompactSchemaTranslatorTest {
         .containsExactly("/name: must be at most 5 characters long, found string \"abcdef\"");
     softly
         .assertThat(problems(SERVER, "host: h\ntags: []\n"))
-        .containsExactly("/tags: must have at least 1 items but found 0, found a list");
+        .containsExactly("/tags: must have at least 1 item(s), found 0");
     softly
         .assertThat(problems(SERVER, "host: h\ntags: [a, b, c]\n"))
-        .containsExactly("/tags: must have at most 2 items but found 3, found a list");
+        .containsExactly("/tags: must have at most 2 item(s), found 3");
     softly
         .assertThat(problems(SERVER, "host: h\ntags: [a, 1]\n"))
         .containsExactly("/tags/1: expected string, found integer 1");
