@@ -8,6 +8,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openautoglm.config.document.DocumentParser;
@@ -29,6 +30,7 @@ public final class SchemaLoader {
   private final DocumentParser parser;
   private final SchemaRegistry registry;
   private final Map<Path, ConfigSchema> cache = new ConcurrentHashMap<>();
+  private volatile ConfigSchema metaSchema;
 
   public SchemaLoader(LoadLimits limits) {
     this.limits = limits;
@@ -58,6 +60,7 @@ public final class SchemaLoader {
     JsonNode root = document.root();
     JsonNode jsonSchema;
     if (isJsonSchema(root)) {
+      checkAgainstMetaSchema(document, source);
       jsonSchema = root;
     } else {
       ObjectNode translated = new CompactSchemaTranslator(document, source::position).translate();
@@ -74,6 +77,47 @@ public final class SchemaLoader {
       throw new ConfigException(
           source.position(0), "invalid JSON Schema: " + e.getMessage() + "; fix the schema file");
     }
+  }
+
+  /**
+   * A schema with a typo ({@code "type": "strin"}) would otherwise fail every document with a
+   * puzzling message; checked against the 2020-12 meta-schema (bundled, never fetched), the typo is
+   * reported at its line in the schema file.
+   */
+  private void checkAgainstMetaSchema(PositionedDocument document, SourceFile source) {
+    String dialect = document.root().path("$schema").asText(CompactSchemaTranslator.DIALECT);
+    if (!dialect.equals(CompactSchemaTranslator.DIALECT)) {
+      return; // other drafts are checked by the validator as it compiles them
+    }
+    List<Violation> violations = metaSchema().validate(document.root());
+    if (!violations.isEmpty()) {
+      java.util.function.ToIntFunction<Violation> place =
+          violation ->
+              violation.atKey()
+                  ? document.offsetForReport(violation.pointer())
+                  : document.span(violation.pointer()).start();
+      Violation first =
+          violations.stream().min(java.util.Comparator.comparingInt(place)).orElseThrow();
+      int offset = place.applyAsInt(first);
+      throw new ConfigException(
+          source.position(offset),
+          "invalid JSON Schema: "
+              + (first.pointer().isEmpty() ? "" : first.pointer() + ": ")
+              + first.message()
+              + " (checked against the JSON Schema 2020-12 meta-schema)");
+    }
+  }
+
+  private ConfigSchema metaSchema() {
+    ConfigSchema meta = metaSchema;
+    if (meta == null) {
+      meta =
+          new ConfigSchema(
+              "JSON Schema 2020-12",
+              registry.getSchema(SchemaLocation.of(CompactSchemaTranslator.DIALECT)));
+      metaSchema = meta;
+    }
+    return meta;
   }
 
   static boolean isJsonSchema(JsonNode root) {

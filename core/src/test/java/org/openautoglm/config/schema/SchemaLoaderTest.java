@@ -45,6 +45,22 @@ class SchemaLoaderTest {
   }
 
   @Test
+  void shouldReportATypoInAJsonSchemaAtItsPlaceInTheSchemaFile() {
+    Diagnostic error =
+        rejection(
+            "s.json",
+            "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", \"type\": \"object\",\n"
+                + " \"properties\": {\"port\": {\"type\": \"strin\"},\n"
+                + "                \"x\": {\"minimum\": \"a\"}}}\n");
+
+    assertThat(error.position()).hasToString("s.json:2:34");
+    assertThat(error.message())
+        .startsWith("invalid JSON Schema: /properties/port/type: matches none of the allowed forms")
+        .contains("found string \"strin\"")
+        .endsWith("(checked against the JSON Schema 2020-12 meta-schema)");
+  }
+
+  @Test
   void shouldDetectJsonSchemaByItsDialect() {
     ConfigSchema schema =
         compile(
