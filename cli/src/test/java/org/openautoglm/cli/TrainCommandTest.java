@@ -124,8 +124,7 @@ class TrainCommandTest {
 
     assertThat(run.exitCode()).as(run.transcript()).isZero();
     List<String> kinds = new ArrayList<>();
-    for (Object document :
-        new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(run.out())) {
+    for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(run.out())) {
       @SuppressWarnings("unchecked")
       Map<String, Object> object = (Map<String, Object>) document;
       kinds.add((String) object.get("kind"));
@@ -142,7 +141,8 @@ class TrainCommandTest {
     CliRun run = autoglm("train", "--project", project.descriptor(), "--dry-run");
 
     assertThat(run.exitCode()).as(run.transcript()).isZero();
-    assertThat(run.out()).startsWith("local: 4 processes (2 nodes × 2) of python3 training/train.py");
+    assertThat(run.out())
+        .startsWith("local: 4 processes (2 nodes × 2) of python3 training/train.py");
   }
 
   @Test
