@@ -132,6 +132,11 @@ def main():
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument("--rendezvous-timeout", type=float, default=60.0)
+    parser.add_argument(
+        "--output",
+        default=os.environ.get("AUTOGLM_OUTPUT"),
+        help="where rank 0 writes the trained model as JSON (default: $AUTOGLM_OUTPUT, else nowhere)",
+    )
     args = parser.parse_args()
 
     rank = int(os.environ.get("RANK", "0"))
@@ -155,6 +160,12 @@ def main():
     if rank == 0:
         *_, final_loss = gradient(weights, bias, dataset(args.seed))
         metric("final_loss", args.steps, round(final_loss, 6))
+        if args.output:
+            with open(args.output + ".tmp", "w") as out:
+                json.dump({"kind": "logistic-regression", "features": FEATURES,
+                           "weights": weights, "bias": bias, "steps": args.steps,
+                           "world_size": world, "final_loss": final_loss}, out)
+            os.replace(args.output + ".tmp", args.output)
         print(f"done: final loss {final_loss:.4f} over {world} ranks", flush=True)
     return 0
 
