@@ -2,8 +2,8 @@
 """The demo's deploy command: installs a model version into the model server's state file.
 
 autoglm's `command` deployer runs it with the snapshot in the environment (AUTOGLM_MODEL_URI,
-AUTOGLM_MODEL_VERSION, AUTOGLM_SNAPSHOT, AUTOGLM_ENVIRONMENT) and AUTOGLM_PARAM_STATE naming the
-state file. The write is atomic, so the server never sees half a deploy.
+AUTOGLM_MODEL_VERSION, AUTOGLM_SNAPSHOT, AUTOGLM_ENVIRONMENT) and AUTOGLM_PARAM_STATE_DIR naming the
+model server's state directory. The write is atomic, so the server never sees half a deploy.
 """
 import json
 import os
@@ -17,7 +17,9 @@ def main():
     if not os.path.exists(path):
         print(f"model artifact {uri} not found", file=sys.stderr)
         return 1
-    state_file = os.environ["AUTOGLM_PARAM_STATE"]
+    state_dir = os.environ["AUTOGLM_PARAM_STATE_DIR"]
+    os.makedirs(state_dir, exist_ok=True)
+    state_file = os.path.join(state_dir, os.environ["AUTOGLM_ENVIRONMENT"] + ".json")
     state = {"model_path": path, "version": int(os.environ["AUTOGLM_MODEL_VERSION"]),
              "snapshot": os.environ["AUTOGLM_SNAPSHOT"], "environment": os.environ["AUTOGLM_ENVIRONMENT"]}
     with open(state_file + ".tmp", "w") as f:
