@@ -303,9 +303,11 @@ class SchemaLoaderTest {
         rejection(
             "s.json", "{\"type\": \"object\", \"properties\": {\"v\": {\"minimum\": \"x\"}}}");
 
+    // the meta-schema check finds it first, at the offending value
     assertThat(error.toString())
         .isEqualTo(
-            "s.json:1:1: invalid JSON Schema: minimum value is not a number; fix the schema file");
+            "s.json:1:52: invalid JSON Schema: /properties/v/minimum: expected number, found"
+                + " string \"x\" (checked against the JSON Schema 2020-12 meta-schema)");
   }
 
   @Test
