@@ -1,5 +1,6 @@
 package org.openautoglm.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openautoglm.project.ProjectDescriptor;
 import org.openautoglm.project.ProjectLoader;
+import org.openautoglm.training.TrainingListener;
 import org.openautoglm.training.TrainingResult;
 import org.openautoglm.training.TrainingSpec;
 import org.openautoglm.training.TrainingState;
@@ -85,6 +87,14 @@ final class TrainCommand implements Callable<Integer> {
   String environment;
 
   @Option(
+      names = "--attach",
+      paramLabel = "RUN_ID",
+      description =
+          "Follow a run started earlier on Kubernetes (found by its labels) instead of starting"
+              + " one.")
+  String attach;
+
+  @Option(
       names = "--run-id",
       paramLabel = "ID",
       description = "Id of the run (default: generated); labels every Kubernetes object.")
@@ -113,6 +123,33 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    try {
+      return execute();
+    } catch (KubernetesClientException e) {
+      // the cluster could not be reached or refused a request autoglm could not work around
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      spec.commandLine()
+          .getErr()
+          .println(
+              "autoglm: the Kubernetes API failed: "
+                  + e.getMessage()
+                  + (cause == e ? "" : " (" + cause + ")")
+                  + "; check --kubeconfig, --namespace and your credentials");
+      return 1;
+    }
+  }
+
+  private int execute() {
+    if (attach != null) {
+      if (backend != Backend.kubernetes) {
+        throw new IllegalArgumentException("--attach needs --backend kubernetes");
+      }
+      PrintWriter log =
+          format == OutputFormat.json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+      TrainingListener listener = new TrainingRun(null, null, log).listener();
+      return finish(
+          TrainingRun.attach(kubeconfig, namespace, attach, listener), spec.commandLine().getOut());
+    }
     Path descriptor = project == null ? Workspace.DEFAULT_DESCRIPTOR : project;
     ProjectDescriptor loaded = new ProjectLoader(new ValueOptions().limits()).load(descriptor);
     TrainingSpec training = TrainingRun.spec(loaded, command, nodes, procsPerNode);

@@ -245,23 +245,38 @@ final class TrainingRun {
    */
   TrainingResult kubernetes(
       Path kubeconfig, String namespace, String runId, Map<String, String> configs) {
-    Config config;
-    try {
-      config =
-          kubeconfig == null
-              ? Config.autoConfigure(null)
-              : Config.fromKubeconfig(Files.readString(kubeconfig));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read the kubeconfig " + kubeconfig + ": " + e);
-    }
-    String target =
-        namespace != null
-            ? namespace
-            : config.getNamespace() != null ? config.getNamespace() : "default";
+    Config config = kubernetesConfig(kubeconfig);
+    String target = namespace(config, namespace);
     TrainingPlan plan = new KubernetesPlanner().plan(spec, target, runId, configs);
     listener().event("run " + runId + " in namespace " + target);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       return new KubernetesLauncher(client, listener()).run(plan, spec);
     }
+  }
+
+  /** Follows a run started earlier (by this machine or another) to its end. */
+  static TrainingResult attach(
+      Path kubeconfig, String namespace, String runId, TrainingListener listener) {
+    Config config = kubernetesConfig(kubeconfig);
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      return new KubernetesLauncher(client, listener).attach(namespace(config, namespace), runId);
+    }
+  }
+
+  private static Config kubernetesConfig(Path kubeconfig) {
+    try {
+      return kubeconfig == null
+          ? Config.autoConfigure(null)
+          : Config.fromKubeconfig(Files.readString(kubeconfig));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the kubeconfig " + kubeconfig + ": " + e);
+    }
+  }
+
+  private static String namespace(Config config, String namespace) {
+    if (namespace != null) {
+      return namespace;
+    }
+    return config.getNamespace() != null ? config.getNamespace() : "default";
   }
 }
