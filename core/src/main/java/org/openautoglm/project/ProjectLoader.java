@@ -6,10 +6,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
 import org.openautoglm.config.document.DocumentParser;
 import org.openautoglm.config.document.JsonPointers;
 import org.openautoglm.config.document.PositionedDocument;
@@ -19,6 +23,10 @@ import org.openautoglm.config.schema.Violation;
 import org.openautoglm.config.source.ConfigException;
 import org.openautoglm.config.source.LoadLimits;
 import org.openautoglm.config.source.SourceFile;
+import org.openautoglm.config.source.SourcePosition;
+import org.openautoglm.deploy.DeployerConfig;
+import org.openautoglm.deploy.HealthCheck;
+import org.openautoglm.notify.Notifier;
 import org.openautoglm.training.TrainingSpec;
 import org.openautoglm.training.TrainingSpecReader;
 
@@ -28,6 +36,9 @@ import org.openautoglm.training.TrainingSpecReader;
  */
 public final class ProjectLoader {
   private static final String SCHEMA_RESOURCE = "autoglm-project.schema.json";
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final LoadLimits limits;
   private final DocumentParser parser;
@@ -67,6 +78,8 @@ public final class ProjectLoader {
               config.get("file").asText(),
               config.has("schema") ? config.get("schema").asText() : null));
     }
+    Function<String, SourcePosition> positions =
+        pointer -> source.position(document.offsetForReport(pointer));
     List<ProjectDescriptor.Environment> environments = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     int index = 0;
@@ -78,7 +91,7 @@ public final class ProjectLoader {
             source.position(document.span(pointer).start()),
             "environment '" + name + "' is defined twice; names must be unique");
       }
-      environments.add(new ProjectDescriptor.Environment(name, files(environment.get("values"))));
+      environments.add(environment(environment, "/environments/" + index, name, positions));
       index++;
     }
     List<String> mayDiffer = new ArrayList<>();
@@ -98,7 +111,48 @@ public final class ProjectLoader {
         files(root.get("values")),
         List.copyOf(environments),
         List.copyOf(mayDiffer),
-        training);
+        training,
+        registry(root.path("registry")),
+        Notifier.read(map(root.get("notifications")), "/notifications", positions));
+  }
+
+  private static ProjectDescriptor.Environment environment(
+      JsonNode node, String pointer, String name, Function<String, SourcePosition> positions) {
+    List<String> requires = new ArrayList<>();
+    node.path("requires").forEach(required -> requires.add(required.asText()));
+    Map<String, String> parameters = new TreeMap<>();
+    node.path("parameters")
+        .properties()
+        .forEach(entry -> parameters.put(entry.getKey(), entry.getValue().asText()));
+    JsonNode rollback = node.path("rollback");
+    return new ProjectDescriptor.Environment(
+        name,
+        files(node.get("values")),
+        List.copyOf(requires),
+        node.path("approvals").asInt(0),
+        DeployerConfig.read(map(node.get("deploy")), pointer + "/deploy", positions),
+        HealthCheck.read(map(node.get("healthCheck")), pointer + "/healthCheck", positions),
+        rollback.has("timeout")
+            ? new TrainingSpecReader(positions)
+                .duration(rollback.get("timeout"), pointer + "/rollback/timeout")
+            : Duration.ofSeconds(300),
+        rollback.path("automatic").asBoolean(true),
+        node.has("image") ? node.get("image").asText() : null,
+        parameters);
+  }
+
+  private static ProjectDescriptor.RegistryLocation registry(JsonNode node) {
+    if (node.isMissingNode()) {
+      return ProjectDescriptor.RegistryLocation.DEFAULT;
+    }
+    return new ProjectDescriptor.RegistryLocation(
+        node.path("path").asText(ProjectDescriptor.RegistryLocation.DEFAULT.path()),
+        node.has("remote") ? node.get("remote").asText() : null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, ?> map(JsonNode node) {
+    return node == null || node.isNull() ? null : MAPPER.convertValue(node, Map.class);
   }
 
   private static List<String> files(JsonNode node) {

@@ -122,7 +122,7 @@ public final class TrainingSpecReader {
   }
 
   /** Reads {@code 90} (seconds), {@code "90s"}, {@code "45m"}, {@code "2h"} or {@code "1h30m"}. */
-  Duration duration(JsonNode node, String pointer) {
+  public Duration duration(JsonNode node, String pointer) {
     if (node.isIntegralNumber()) {
       return Duration.ofSeconds(node.asLong());
     }

@@ -72,8 +72,8 @@ class ProjectLoaderTest {
     softly
         .assertThat(project.environments())
         .containsExactly(
-            new ProjectDescriptor.Environment("dev", List.of("values/dev.yaml")),
-            new ProjectDescriptor.Environment("prod-eu", List.of()));
+            ProjectDescriptor.Environment.of("dev", List.of("values/dev.yaml")),
+            ProjectDescriptor.Environment.of("prod-eu", List.of()));
     softly.assertThat(project.mayDiffer()).containsExactly("/replicas", "/services/*/image");
     softly.assertThat(project.training()).isNull();
     softly.assertThat(project.environment("dev")).isPresent();

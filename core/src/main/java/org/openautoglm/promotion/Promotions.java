@@ -1,0 +1,576 @@
+package org.openautoglm.promotion;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.openautoglm.deploy.DeployListener;
+import org.openautoglm.deploy.DeployOutcome;
+import org.openautoglm.deploy.HealthCheck;
+import org.openautoglm.deploy.HealthResult;
+import org.openautoglm.deploy.Release;
+import org.openautoglm.notify.Notification;
+import org.openautoglm.notify.NotificationEvent;
+import org.openautoglm.notify.Notifier;
+import org.openautoglm.policy.Action;
+import org.openautoglm.policy.Actor;
+import org.openautoglm.policy.Approval;
+import org.openautoglm.policy.Decision;
+import org.openautoglm.policy.Policy;
+import org.openautoglm.policy.PromotionCheck;
+import org.openautoglm.policy.SnapshotRef;
+import org.openautoglm.registry.ApprovalRequest;
+import org.openautoglm.registry.EnvironmentState;
+import org.openautoglm.registry.HistoryEntry;
+import org.openautoglm.registry.ModelVersion;
+import org.openautoglm.registry.Registry;
+import org.openautoglm.registry.RegistryConflictException;
+import org.openautoglm.registry.Snapshot;
+
+/**
+ * Promotion and rollback: policy, then approvals, then deploy, then health check, then the verified
+ * mark — every step recorded in the registry, every outcome notified.
+ *
+ * <p>A promotion whose deploy or health check fails rolls back to the environment's last verified
+ * snapshot once; the rollback itself never triggers another, and after {@link
+ * #MAX_CONSECUTIVE_AUTOMATIC_ROLLBACKS} automatic rollbacks in a row autoglm stops rolling back on
+ * its own, so a bad state cannot loop. A rollback has a time budget and records its time to
+ * restore; when it cannot restore the environment, the result says exactly where it stands.
+ */
+public final class Promotions {
+  /** Automatic rollbacks in a row after which a failed promotion is left for a person. */
+  public static final int MAX_CONSECUTIVE_AUTOMATIC_ROLLBACKS = 3;
+
+  static final String AUTOMATIC = "automatic rollback";
+
+  private final String project;
+  private final Registry registry;
+  private final Policy policy;
+  private final EnvironmentTargets targets;
+  private final Notifier notifier;
+  private final PromotionListener listener;
+  private final Clock clock;
+
+  public Promotions(
+      String project,
+      Registry registry,
+      Policy policy,
+      EnvironmentTargets targets,
+      Notifier notifier,
+      PromotionListener listener,
+      Clock clock) {
+    this.project = project;
+    this.registry = registry;
+    this.policy = policy;
+    this.targets = targets;
+    this.notifier = notifier;
+    this.listener = listener;
+    this.clock = clock;
+  }
+
+  /** Where deploys go, per environment. */
+  @FunctionalInterface
+  public interface EnvironmentTargets {
+    /**
+     * The target of an environment.
+     *
+     * @throws IllegalArgumentException when the project has no such environment
+     */
+    EnvironmentTarget target(String environment);
+  }
+
+  /**
+   * Promotes a registered model version to an environment.
+   *
+   * @throws IllegalArgumentException when the version is not registered or the environment unknown
+   */
+  public PromotionResult promote(
+      Actor actor, String environment, int versionNumber, String reason) {
+    EnvironmentTarget target = targets.target(environment);
+    ModelVersion version =
+        registry
+            .version(versionNumber)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "v" + versionNumber + " is not registered; see autoglm register"));
+    Snapshot snapshot =
+        registry.snapshot(
+            version,
+            version.configDigest(),
+            target.image() != null ? target.image() : version.image(),
+            target.parameters(),
+            actor.user());
+    EnvironmentState state = registry.state(environment);
+    SnapshotRef ref = new SnapshotRef(snapshot.digest(), "v" + versionNumber);
+    Instant now = clock.instant();
+    PromotionCheck check =
+        policy.checkPromotion(
+            actor,
+            environment,
+            ref,
+            verifiedIn(snapshot.digest()),
+            approvals(state, environment),
+            now);
+    switch (check.outcome()) {
+      case DENIED:
+        return PromotionResult.of(PromotionOutcome.DENIED, check.reason(), state);
+      case NEEDS_APPROVAL:
+        return requestApproval(actor, environment, snapshot, state, check, reason);
+      default:
+        break;
+    }
+    listener.log(check.reason());
+    String approvalId = openRequest(state, snapshot.digest()).map(ApprovalRequest::id).orElse(null);
+    EnvironmentState promoted;
+    try {
+      promoted =
+          registry.promote(environment, state.seq(), snapshot, actor.user(), reason, approvalId);
+    } catch (RegistryConflictException e) {
+      return PromotionResult.of(
+          PromotionOutcome.CONFLICT, e.getMessage(), registry.state(environment));
+    }
+    listener.log(
+        "promoting v"
+            + versionNumber
+            + " ("
+            + shortDigest(snapshot.digest())
+            + ") to "
+            + environment);
+    String failure = deployAndCheck(target, snapshot, target.deployTimeout(), null);
+    if (failure == null) {
+      EnvironmentState verified =
+          registry.verify(
+              environment,
+              promoted.seq(),
+              snapshot.digest(),
+              true,
+              actor.user(),
+              healthSummary(target));
+      notify(NotificationEvent.PROMOTED, environment, snapshot, actor.user(), reason);
+      return PromotionResult.of(
+          PromotionOutcome.DONE,
+          "v" + versionNumber + " is live and verified in " + environment,
+          verified);
+    }
+    EnvironmentState failed =
+        registry.verify(
+            environment, promoted.seq(), snapshot.digest(), false, actor.user(), failure);
+    notify(NotificationEvent.FAILED, environment, snapshot, actor.user(), failure);
+    return automaticRollback(actor, environment, target, failed, versionNumber, failure);
+  }
+
+  private PromotionResult automaticRollback(
+      Actor actor,
+      String environment,
+      EnvironmentTarget target,
+      EnvironmentState failed,
+      int versionNumber,
+      String failure) {
+    String prefix = "v" + versionNumber + " failed in " + environment + ": " + failure;
+    if (!target.automaticRollback()) {
+      return PromotionResult.of(
+          PromotionOutcome.FAILED,
+          prefix
+              + "; automatic rollback is off, so "
+              + environment
+              + " runs v"
+              + versionNumber
+              + " unverified — roll back with autoglm rollback",
+          failed);
+    }
+    Optional<String> back = failed.rollbackTarget();
+    if (back.isEmpty()) {
+      return PromotionResult.of(
+          PromotionOutcome.FAILED,
+          prefix
+              + "; there is no earlier verified snapshot to roll back to, so "
+              + environment
+              + " runs v"
+              + versionNumber
+              + " unverified",
+          failed);
+    }
+    int inARow = consecutiveAutomaticRollbacks(environment);
+    if (inARow >= MAX_CONSECUTIVE_AUTOMATIC_ROLLBACKS) {
+      return PromotionResult.of(
+          PromotionOutcome.FAILED,
+          prefix
+              + "; "
+              + inARow
+              + " automatic rollbacks in a row already, so autoglm does not"
+              + " roll back again on its own — investigate, then run autoglm rollback",
+          failed);
+    }
+    PromotionResult rollback =
+        restore(actor, environment, target, failed, back.get(), AUTOMATIC + " after: " + failure);
+    return new PromotionResult(
+        PromotionOutcome.FAILED,
+        prefix + "; " + rollback.message(),
+        rollback.state(),
+        null,
+        rollback.timeToRestore());
+  }
+
+  /**
+   * Rolls an environment back to a verified snapshot.
+   *
+   * @param to a snapshot digest or unique prefix, or {@code null} for the last verified one
+   * @param timeout the time budget, deploy and health check included
+   */
+  public PromotionResult rollback(
+      Actor actor, String environment, String to, String reason, Duration timeout) {
+    EnvironmentTarget target = targets.target(environment);
+    Decision decision = policy.decide(actor, Action.ROLLBACK, environment);
+    EnvironmentState state = registry.state(environment);
+    if (!decision.allowed()) {
+      return PromotionResult.of(PromotionOutcome.DENIED, decision.reason(), state);
+    }
+    String digest;
+    if (to == null) {
+      Optional<String> back = state.rollbackTarget();
+      if (back.isEmpty()) {
+        throw new IllegalArgumentException(
+            environment + " has no verified snapshot other than the current one to roll back to");
+      }
+      digest = back.get();
+    } else {
+      Snapshot named =
+          registry
+              .snapshotByDigest(to)
+              .orElseThrow(
+                  () -> new IllegalArgumentException("no snapshot " + to + " in the registry"));
+      if (!state.lastVerified().contains(named.digest())) {
+        throw new IllegalArgumentException(
+            "snapshot "
+                + shortDigest(named.digest())
+                + " (v"
+                + named.version()
+                + ") was never verified in "
+                + environment
+                + "; roll back only to a snapshot that passed its health check there");
+      }
+      digest = named.digest();
+    }
+    EnvironmentTarget budgeted =
+        new EnvironmentTarget(
+            target.name(),
+            target.deployer(),
+            target.health(),
+            target.deployTimeout(),
+            timeout,
+            target.image(),
+            target.parameters(),
+            target.automaticRollback());
+    return restore(actor, environment, budgeted, state, digest, reason);
+  }
+
+  /** Rolls back to {@code digest} within the target's rollback budget; records time to restore. */
+  private PromotionResult restore(
+      Actor actor,
+      String environment,
+      EnvironmentTarget target,
+      EnvironmentState state,
+      String digest,
+      String reason) {
+    Snapshot snapshot =
+        registry
+            .snapshotByDigest(digest)
+            .orElseThrow(() -> new IllegalStateException("snapshot " + digest + " is missing"));
+    Instant started = clock.instant();
+    EnvironmentState rolled;
+    try {
+      rolled = registry.rollback(environment, state.seq(), digest, actor.user(), reason);
+    } catch (RegistryConflictException e) {
+      return PromotionResult.of(
+          PromotionOutcome.CONFLICT, e.getMessage(), registry.state(environment));
+    }
+    listener.log(
+        "rolling "
+            + environment
+            + " back to v"
+            + snapshot.version()
+            + " ("
+            + shortDigest(digest)
+            + ")");
+    Duration budget = target.rollbackTimeout();
+    String failure = deployAndCheck(target, snapshot, budget, started.plus(budget));
+    Duration elapsed = Duration.between(started, clock.instant());
+    if (failure == null) {
+      EnvironmentState verified =
+          registry.verify(
+              environment,
+              rolled.seq(),
+              digest,
+              true,
+              actor.user(),
+              "restored in " + seconds(elapsed) + " (" + healthSummary(target) + ")");
+      notify(NotificationEvent.ROLLED_BACK, environment, snapshot, actor.user(), reason);
+      return new PromotionResult(
+          PromotionOutcome.DONE,
+          "rolled back to v"
+              + snapshot.version()
+              + " in "
+              + seconds(elapsed)
+              + "; "
+              + environment
+              + " is verified",
+          verified,
+          null,
+          elapsed);
+    }
+    EnvironmentState unverified =
+        registry.verify(environment, rolled.seq(), digest, false, actor.user(), failure);
+    notify(
+        NotificationEvent.FAILED,
+        environment,
+        snapshot,
+        actor.user(),
+        "rollback failed: " + failure);
+    return PromotionResult.of(
+        PromotionOutcome.FAILED,
+        "the rollback to v"
+            + snapshot.version()
+            + " failed: "
+            + failure
+            + "; "
+            + environment
+            + " is recorded at v"
+            + snapshot.version()
+            + " ("
+            + shortDigest(digest)
+            + "), not verified — fix the environment by hand, then run autoglm rollback again",
+        unverified);
+  }
+
+  /**
+   * Approves an open request.
+   *
+   * @throws IllegalArgumentException when there is no such open request
+   */
+  public PromotionResult approve(Actor actor, String environment, String requestId, String reason) {
+    EnvironmentState state = registry.state(environment);
+    ApprovalRequest request = request(state, requestId);
+    Decision decision = policy.checkApproval(actor, environment, request.requester());
+    if (!decision.allowed()) {
+      return PromotionResult.of(PromotionOutcome.DENIED, decision.reason(), state);
+    }
+    try {
+      EnvironmentState approved =
+          registry.approve(environment, state.seq(), requestId, actor.user(), reason);
+      return new PromotionResult(
+          PromotionOutcome.DONE,
+          actor.user()
+              + " approved v"
+              + request.version()
+              + " for "
+              + environment
+              + "; the requester can now promote it",
+          approved,
+          requestId,
+          null);
+    } catch (RegistryConflictException e) {
+      return PromotionResult.of(
+          PromotionOutcome.CONFLICT, e.getMessage(), registry.state(environment));
+    }
+  }
+
+  /** Rejects an open request. */
+  public PromotionResult reject(Actor actor, String environment, String requestId, String reason) {
+    EnvironmentState state = registry.state(environment);
+    ApprovalRequest request = request(state, requestId);
+    Decision decision = policy.checkApproval(actor, environment, request.requester());
+    if (!decision.allowed()) {
+      return PromotionResult.of(PromotionOutcome.DENIED, decision.reason(), state);
+    }
+    try {
+      return PromotionResult.of(
+          PromotionOutcome.DONE,
+          actor.user() + " rejected v" + request.version() + " for " + environment,
+          registry.reject(environment, state.seq(), requestId, actor.user(), reason));
+    } catch (RegistryConflictException e) {
+      return PromotionResult.of(
+          PromotionOutcome.CONFLICT, e.getMessage(), registry.state(environment));
+    }
+  }
+
+  private PromotionResult requestApproval(
+      Actor actor,
+      String environment,
+      Snapshot snapshot,
+      EnvironmentState state,
+      PromotionCheck check,
+      String reason) {
+    Optional<ApprovalRequest> open = openRequest(state, snapshot.digest());
+    if (open.isPresent()) {
+      return new PromotionResult(
+          PromotionOutcome.WAITING_FOR_APPROVAL,
+          check.reason() + " (request " + open.get().id() + " is open)",
+          state,
+          open.get().id(),
+          null);
+    }
+    try {
+      EnvironmentState requested =
+          registry.requestApproval(
+              environment, state.seq(), snapshot, check.approvalsMissing(), actor.user(), reason);
+      ApprovalRequest request = openRequest(requested, snapshot.digest()).orElseThrow();
+      notify(NotificationEvent.APPROVAL_REQUESTED, environment, snapshot, actor.user(), reason);
+      return new PromotionResult(
+          PromotionOutcome.WAITING_FOR_APPROVAL,
+          check.reason() + "; approval requested (request " + request.id() + ")",
+          requested,
+          request.id(),
+          null);
+    } catch (RegistryConflictException e) {
+      return PromotionResult.of(
+          PromotionOutcome.CONFLICT, e.getMessage(), registry.state(environment));
+    }
+  }
+
+  /** Deploys and checks health; {@code null} when both passed, else what went wrong. */
+  private String deployAndCheck(
+      EnvironmentTarget target, Snapshot snapshot, Duration timeout, Instant deadline) {
+    Release release =
+        new Release(
+            target.name(),
+            snapshot.digest(),
+            snapshot.version(),
+            snapshot.artifactUri(),
+            snapshot.image(),
+            snapshot.deployParameters());
+    DeployListener log = listener::log;
+    DeployOutcome deployed = target.deployer().deploy(release, timeout, log);
+    if (!deployed.success()) {
+      return "deploy failed: " + deployed.message();
+    }
+    HealthCheck health = target.health();
+    if (health == null) {
+      return null;
+    }
+    if (deadline != null) {
+      Duration left = Duration.between(clock.instant(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        return "the time budget of " + seconds(timeout) + " ran out before the health check";
+      }
+      if (left.compareTo(health.timeout()) < 0) {
+        health = health.withTimeout(left);
+      }
+    }
+    HealthResult result = health.check(log);
+    return result.healthy() ? null : "health check failed: " + result.message();
+  }
+
+  private static String healthSummary(EnvironmentTarget target) {
+    return target.health() == null
+        ? "deployed; no health check configured"
+        : "health check passed: GET " + target.health().url();
+  }
+
+  private Set<String> verifiedIn(String digest) {
+    Set<String> environments = new HashSet<>();
+    for (String environment : registry.environments()) {
+      if (registry.state(environment).lastVerified().contains(digest)) {
+        environments.add(environment);
+      }
+    }
+    return environments;
+  }
+
+  private static List<Approval> approvals(EnvironmentState state, String environment) {
+    List<Approval> approvals = new ArrayList<>();
+    for (ApprovalRequest request : state.approvals()) {
+      if (request.state() != ApprovalRequest.State.OPEN
+          && request.state() != ApprovalRequest.State.APPROVED) {
+        continue;
+      }
+      for (ApprovalRequest.Approval approval : request.approvals()) {
+        approvals.add(
+            new Approval(
+                Actor.of(approval.user()),
+                environment,
+                request.snapshot(),
+                "v" + request.version(),
+                approval.at()));
+      }
+    }
+    return approvals;
+  }
+
+  private static Optional<ApprovalRequest> openRequest(EnvironmentState state, String digest) {
+    return state.approvals().stream()
+        .filter(r -> r.snapshot().equals(digest))
+        .filter(
+            r ->
+                r.state() == ApprovalRequest.State.OPEN
+                    || r.state() == ApprovalRequest.State.APPROVED)
+        .findFirst();
+  }
+
+  private static ApprovalRequest request(EnvironmentState state, String requestId) {
+    return state.approvals().stream()
+        .filter(r -> r.id().equals(requestId))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no approval request "
+                        + requestId
+                        + " in "
+                        + state.environment()
+                        + "; see autoglm history --env "
+                        + state.environment()));
+  }
+
+  /**
+   * Automatic rollbacks since the last successful promotion or manual rollback, newest first: a
+   * promotion verified by its health check, or a person rolling back, ends the streak.
+   */
+  private int consecutiveAutomaticRollbacks(String environment) {
+    int count = 0;
+    for (HistoryEntry entry : registry.history(environment, 50, 0)) {
+      boolean promotionVerified =
+          entry.action() == HistoryEntry.Action.VERIFY
+              && entry.verified()
+              && entry.reason() != null
+              && !entry.reason().startsWith("restored in");
+      boolean automatic =
+          entry.action() == HistoryEntry.Action.ROLLBACK
+              && entry.reason() != null
+              && entry.reason().startsWith(AUTOMATIC);
+      if (promotionVerified || (entry.action() == HistoryEntry.Action.ROLLBACK && !automatic)) {
+        break;
+      }
+      if (automatic) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private void notify(
+      NotificationEvent event, String environment, Snapshot snapshot, String actor, String reason) {
+    notifier.send(
+        new Notification(
+            event,
+            project,
+            environment,
+            snapshot.version(),
+            snapshot.digest(),
+            actor,
+            reason,
+            clock.instant()));
+  }
+
+  static String shortDigest(String digest) {
+    return digest.length() > 19 ? digest.substring(0, 19) : digest;
+  }
+
+  private static String seconds(Duration duration) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+  }
+}
