@@ -16,13 +16,20 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       RenderCommand.class,
       TrainCommand.class,
+      RegisterCommand.class,
+      PromoteCommand.class,
+      ApproveCommand.class,
+      RollbackCommand.class,
+      HistoryCommand.class,
+      PolicyCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
       "",
-      "Exit codes: 0 success, 1 invalid input (errors listed), 2 usage error or unreadable /"
-          + " refused input, 3 internal error.",
+      "Exit codes: 0 success, 1 invalid input or failed (errors listed), 2 usage error or"
+          + " unreadable / refused input; promote, approve and rollback: 3 denied by policy, 4"
+          + " conflict, 5 waiting for approval; any other command: 3 internal error.",
       "Docs: docs/validation.md"
     })
 public final class AutoglmCommand implements Runnable {
@@ -95,9 +102,13 @@ public final class AutoglmCommand implements Runnable {
 
     @Override
     public <K> K create(Class<K> type) throws Exception {
-      return type == ValueOptions.class
-          ? type.cast(new ValueOptions(environment))
-          : defaults.create(type);
+      if (type == ValueOptions.class) {
+        return type.cast(new ValueOptions(environment));
+      }
+      if (type == PromotionOptions.class) {
+        return type.cast(new PromotionOptions(environment));
+      }
+      return defaults.create(type);
     }
   }
 
