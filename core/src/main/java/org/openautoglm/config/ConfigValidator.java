@@ -2,6 +2,11 @@ package org.openautoglm.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import org.openautoglm.config.document.DocumentParser;
 import org.openautoglm.config.document.PositionedDocument;
 import org.openautoglm.config.schema.ConfigSchema;
@@ -24,6 +29,14 @@ import org.openautoglm.config.template.TemplateRenderer;
  * <p>Each template and schema is read and parsed once, however many environments use it.
  */
 public final class ConfigValidator {
+  private static final int PARALLELISM = Runtime.getRuntime().availableProcessors();
+  private static final ThreadFactory DAEMONS =
+      runnable -> {
+        Thread thread = new Thread(runnable, "autoglm-validate");
+        thread.setDaemon(true);
+        return thread;
+      };
+
   private final LoadLimits limits;
   private final DocumentParser parser;
   private final SchemaLoader schemas;
@@ -50,36 +63,79 @@ public final class ConfigValidator {
       boolean checkConsistency) {
     List<FileReport> reports = new ArrayList<>();
     EnvironmentConsistency consistency = new EnvironmentConsistency(mayDiffer);
-    for (ConfigTarget target : targets) {
-      Template template;
-      ConfigSchema schema;
+    // Files are independent: check them on every core, and report them in the order given.
+    List<List<FileReport>> perTarget = new ArrayList<>();
+    if (targets.size() < 2 || PARALLELISM < 2) {
+      for (ConfigTarget target : targets) {
+        perTarget.add(checkTarget(target, environments, consistency, checkConsistency));
+      }
+    } else {
+      ExecutorService pool =
+          Executors.newFixedThreadPool(Math.min(PARALLELISM, targets.size()), DAEMONS);
       try {
-        template = templates.parse(SourceFile.read(target.file(), target.displayName(), limits));
-        schema =
-            target.schema() == null
-                ? null
-                : schemas.load(target.schema(), target.schemaDisplayName());
-      } catch (ConfigException e) {
-        reports.add(
-            new FileReport(target.displayName(), null, true, List.of(e.diagnostic()), null));
-        continue;
-      }
-      List<RenderedConfig> rendered = new ArrayList<>();
-      for (EnvironmentValues environment : environments) {
-        Outcome outcome = check(template, schema, environment);
-        reports.add(outcome.report());
-        if (outcome.config() != null && outcome.report().valid()) {
-          rendered.add(outcome.config());
+        List<Future<List<FileReport>>> futures = new ArrayList<>();
+        for (ConfigTarget target : targets) {
+          futures.add(
+              pool.submit(() -> checkTarget(target, environments, consistency, checkConsistency)));
         }
-      }
-      if (checkConsistency && rendered.size() == environments.size() && rendered.size() > 1) {
-        List<Diagnostic> drift = consistency.check(target.displayName(), rendered);
-        if (!drift.isEmpty()) {
-          reports.add(new FileReport(target.displayName(), null, false, drift, null));
+        for (Future<List<FileReport>> future : futures) {
+          perTarget.add(join(future));
         }
+      } finally {
+        pool.shutdownNow();
       }
     }
+    perTarget.forEach(reports::addAll);
     return new ValidationReport(List.copyOf(reports));
+  }
+
+  private List<FileReport> checkTarget(
+      ConfigTarget target,
+      List<EnvironmentValues> environments,
+      EnvironmentConsistency consistency,
+      boolean checkConsistency) {
+    List<FileReport> reports = new ArrayList<>();
+    Template template;
+    ConfigSchema schema;
+    try {
+      template = templates.parse(SourceFile.read(target.file(), target.displayName(), limits));
+      schema =
+          target.schema() == null
+              ? null
+              : schemas.load(target.schema(), target.schemaDisplayName());
+    } catch (ConfigException e) {
+      reports.add(new FileReport(target.displayName(), null, true, List.of(e.diagnostic()), null));
+      return reports;
+    }
+    List<RenderedConfig> rendered = new ArrayList<>();
+    for (EnvironmentValues environment : environments) {
+      Outcome outcome = check(template, schema, environment);
+      reports.add(outcome.report());
+      if (outcome.config() != null && outcome.report().valid()) {
+        rendered.add(outcome.config());
+      }
+    }
+    if (checkConsistency && rendered.size() == environments.size() && rendered.size() > 1) {
+      List<Diagnostic> drift = consistency.check(target.displayName(), rendered);
+      if (!drift.isEmpty()) {
+        reports.add(new FileReport(target.displayName(), null, false, drift, null));
+      }
+    }
+    return reports;
+  }
+
+  private static List<FileReport> join(Future<List<FileReport>> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("validation was interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   /** Renders and checks one target for one environment. */

@@ -6,6 +6,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +39,12 @@ public final class SchemaLoader {
     this.registry =
         SchemaRegistry.withDefaultDialect(
             SpecificationVersion.DRAFT_2020_12,
-            builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
+            builder ->
+                builder
+                    .schemaLoader(loader -> loader.fetchRemoteResources(false))
+                    // "format" is checked as ajv-formats does (2020-12 leaves it an annotation)
+                    .schemaRegistryConfig(
+                        SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
   }
 
   /** Loads the schema at {@code path}, named {@code displayName} in messages. */

@@ -22,14 +22,13 @@ import java.util.Arrays;
 public final class SourceFile {
   private final String name;
   private final String text;
-  private final int[] lineStarts;
-  private final boolean bmpOnly;
+  // Computed on first use: most files are valid and never asked for a position.
+  private volatile int[] lineStarts;
+  private volatile int bmpOnly = -1;
 
   public SourceFile(String name, String text) {
     this.name = name;
     this.text = text;
-    this.lineStarts = lineStarts(text);
-    this.bmpOnly = text.codePointCount(0, text.length()) == text.length();
   }
 
   /**
@@ -109,19 +108,32 @@ public final class SourceFile {
   /** The line and column of a character offset (clamped to the text). */
   public SourcePosition position(int offset) {
     int clamped = Math.max(0, Math.min(offset, text.length()));
-    int index = Arrays.binarySearch(lineStarts, clamped);
+    int[] starts = lineStarts();
+    int index = Arrays.binarySearch(starts, clamped);
     int line = index >= 0 ? index : -index - 2;
-    int column = text.codePointCount(lineStarts[line], clamped) + 1;
+    int column = text.codePointCount(starts[line], clamped) + 1;
     return new SourcePosition(name, line + 1, column);
   }
 
   /** The character offset of a 0-based code-point index, as SnakeYAML reports them. */
   public int offsetOfCodePoint(int codePointIndex) {
-    if (bmpOnly) {
+    if (bmpOnly < 0) {
+      bmpOnly = text.codePointCount(0, text.length()) == text.length() ? 1 : 0;
+    }
+    if (bmpOnly == 1) {
       return Math.min(codePointIndex, text.length());
     }
     int limit = text.codePointCount(0, text.length());
     return text.offsetByCodePoints(0, Math.min(codePointIndex, limit));
+  }
+
+  private int[] lineStarts() {
+    int[] starts = lineStarts;
+    if (starts == null) {
+      starts = lineStarts(text);
+      lineStarts = starts;
+    }
+    return starts;
   }
 
   private static int[] lineStarts(String text) {
