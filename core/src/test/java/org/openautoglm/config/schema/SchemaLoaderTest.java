@@ -45,6 +45,17 @@ class SchemaLoaderTest {
   }
 
   @Test
+  void shouldCheckFormatsLikeAjvFormats() {
+    ConfigSchema schema = compile("s.yaml", "endpoint: {type: string, format: uri}\n");
+
+    assertThat(problems(schema, "endpoint: https://example.com/v1\n")).isEmpty();
+    assertThat(problems(schema, "endpoint: not a uri\n"))
+        .singleElement()
+        .asString()
+        .startsWith("/endpoint: ");
+  }
+
+  @Test
   void shouldReportATypoInAJsonSchemaAtItsPlaceInTheSchemaFile() {
     Diagnostic error =
         rejection(
