@@ -3,6 +3,9 @@ package org.openautoglm.cli;
 import java.io.PrintWriter;
 import java.util.Map;
 import org.openautoglm.config.source.ConfigException;
+import org.openautoglm.promotion.PromotionOutcome;
+import org.openautoglm.registry.RegistryConflictException;
+import org.openautoglm.registry.RegistryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -71,6 +74,16 @@ public final class AutoglmCommand implements Runnable {
             return 2;
           }
           if (exception instanceof IllegalArgumentException) {
+            cmd.getErr().println("autoglm: " + exception.getMessage());
+            return 2;
+          }
+          // The registry's refusals are worded for the person at the command line, never bugs:
+          // a write that lost a race is the documented conflict, anything else refused input.
+          if (exception instanceof RegistryConflictException conflict) {
+            cmd.getErr().println("autoglm: conflict: " + conflict.getMessage());
+            return PromotionOutcome.CONFLICT.exitCode();
+          }
+          if (exception instanceof RegistryException) {
             cmd.getErr().println("autoglm: " + exception.getMessage());
             return 2;
           }

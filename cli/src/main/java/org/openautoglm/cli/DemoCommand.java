@@ -53,6 +53,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--skip-training", description = "Validate and render only; do not train.")
   boolean skipTraining;
 
+  @Option(
+      names = "--skip-promotion",
+      description = "Stop after training: no registry, promotion or rollback.")
+  boolean skipPromotion;
+
   @Override
   public Integer call() {
     Path descriptor = project == null ? defaultProject() : project;
@@ -86,12 +91,24 @@ final class DemoCommand implements Callable<Integer> {
     if (report.exitCode() != 0 || workspace.project().training() == null || skipTraining) {
       return report.exitCode();
     }
-    return train(workspace.project(), out);
+    ProjectDescriptor project = workspace.project();
+    java.nio.file.Path work;
+    try {
+      work = java.nio.file.Files.createTempDirectory("autoglm-demo-");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create the demo's work directory", e);
+    }
+    java.nio.file.Path model = work.resolve("model-v1.json");
+    int trained = train(project, TrainingRun.spec(project, List.of(), 2, 2), model, out);
+    if (trained != 0 || skipPromotion) {
+      return trained;
+    }
+    return new DemoStory(project, work, out).run(model);
   }
 
-  /** Trains the example locally with 2 nodes × 2 processes, showing every tenth step's loss. */
-  private int train(ProjectDescriptor project, PrintWriter out) {
-    TrainingSpec spec = TrainingRun.spec(project, List.of(), 2, 2);
+  /** Trains locally, showing every tenth step's loss; rank 0 writes the model to {@code model}. */
+  static int train(
+      ProjectDescriptor project, TrainingSpec spec, java.nio.file.Path model, PrintWriter out) {
     out.println();
     out.println(
         "== training "
@@ -131,7 +148,19 @@ final class DemoCommand implements Callable<Integer> {
             }
           }
         };
-    TrainingResult result = new LocalLauncher(run.localJob(), listener).run();
+    org.openautoglm.training.LocalJob base = run.localJob();
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>(base.environment());
+    env.put("AUTOGLM_OUTPUT", model.toString());
+    org.openautoglm.training.LocalJob job =
+        new org.openautoglm.training.LocalJob(
+            base.command(),
+            base.workingDirectory(),
+            env,
+            base.nodes(),
+            base.procsPerNode(),
+            base.timeout(),
+            base.maxRestarts());
+    TrainingResult result = new LocalLauncher(job, listener).run();
     out.println(TrainingReport.summary(result));
     out.flush();
     if (result.state() == TrainingState.ABORTED) {

@@ -55,6 +55,10 @@ final class HistoryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (Registry registry = options.openRegistry(project)) {
       EnvironmentState state = registry.state(environment);
+      if (state.seq() == 0) {
+        // an environment since removed from the project keeps its history; a typo has none
+        PromotionOptions.requireEnvironment(project, environment);
+      }
       List<HistoryEntry> entries = registry.history(environment, limit, offset);
       if (format == TrainCommand.OutputFormat.json) {
         out.println(RegistryJson.history(state, entries).toPrettyString());

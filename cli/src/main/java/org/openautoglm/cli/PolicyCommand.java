@@ -68,12 +68,19 @@ final class PolicyCommand implements Runnable {
             "unknown action '" + action + "'; use promote, rollback, approve, train or read");
       }
       ProjectDescriptor project = options.loadProject();
+      if (asked.perEnvironment()) {
+        PromotionOptions.requireEnvironment(project, environment);
+      }
       Policy policy = options.loadPolicy().withProjectRules(ProjectRules.of(project));
       PrintWriter out = spec.commandLine().getOut();
       SnapshotRef snapshot = null;
       Set<String> verifiedIn = new HashSet<>();
       if (version != null) {
         try (Registry registry = options.openRegistry(project)) {
+          if (registry.version(version).isEmpty()) {
+            throw new IllegalArgumentException(
+                "v" + version + " is not registered; see autoglm register");
+          }
           for (String name : registry.environments()) {
             for (String digest : registry.state(name).lastVerified()) {
               Snapshot candidate = registry.snapshotByDigest(digest).orElse(null);

@@ -96,6 +96,20 @@ final class PromotionOptions {
     return Registry.open(directory);
   }
 
+  /**
+   * Refuses an environment the project does not define, so that a typo is an error rather than an
+   * empty answer.
+   */
+  static void requireEnvironment(ProjectDescriptor project, String name) {
+    if (project.environment(name).isEmpty()) {
+      throw new IllegalArgumentException(
+          "the project has no environment '"
+              + name
+              + "'; its environments: "
+              + String.join(", ", project.environments().stream().map(e -> e.name()).toList()));
+    }
+  }
+
   /** The promotion service over the project's environments; close the registry after use. */
   static Promotions promotions(
       ProjectDescriptor project, Registry registry, Policy policy, PrintWriter log) {
