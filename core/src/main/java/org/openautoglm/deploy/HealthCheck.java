@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.openautoglm.config.source.ConfigException;
 import org.openautoglm.config.source.SourcePosition;
+import org.openautoglm.http.BoundedBody;
 
 /**
  * Asks a deployed model server whether it is healthy: HTTP GET, a 2xx status and, when configured,

@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
 import org.openautoglm.config.source.ConfigException;
 import org.openautoglm.config.source.Diagnostic;
 import org.openautoglm.config.source.SourcePosition;
+import org.openautoglm.http.BoundedBody;
 
 /**
  * Tells people what happened by POSTing a JSON payload to webhooks (Slack incoming webhooks and

@@ -1,4 +1,4 @@
-package org.openautoglm.notify;
+package org.openautoglm.http;
 
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
@@ -9,14 +9,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
-/** Keeps the first bytes of a webhook's answer (enough for an error message) and stops there. */
-final class BoundedBody implements HttpResponse.BodySubscriber<String> {
+/**
+ * Keeps the first bytes of a response body and stops reading there, so that a huge or endless
+ * answer costs neither memory nor time.
+ */
+public final class BoundedBody implements HttpResponse.BodySubscriber<String> {
   private final int limit;
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final CompletableFuture<String> body = new CompletableFuture<>();
   private Flow.Subscription subscription;
 
-  BoundedBody(int limit) {
+  public BoundedBody(int limit) {
     this.limit = limit;
   }
 
