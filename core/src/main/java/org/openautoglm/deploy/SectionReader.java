@@ -7,10 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openautoglm.config.source.ConfigException;
 import org.openautoglm.config.source.Diagnostic;
+import org.openautoglm.config.source.Durations;
 import org.openautoglm.config.source.SourcePosition;
 
 /**
@@ -18,7 +17,6 @@ import org.openautoglm.config.source.SourcePosition;
  * every mistake into a {@link ConfigException} at the offending value's position.
  */
 final class SectionReader {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|h|m|s)");
 
   private final Map<String, ?> section;
   private final String pointer;
@@ -99,29 +97,11 @@ final class SectionReader {
     if (value == null) {
       return fallback;
     }
-    if (value instanceof Number n && n.longValue() == n.doubleValue() && n.longValue() > 0) {
-      return Duration.ofSeconds(n.longValue());
-    }
     String text = value.toString().trim();
-    Matcher matcher = DURATION.matcher(text);
-    Duration total = Duration.ZERO;
-    int end = 0;
-    while (matcher.find() && matcher.start() == end) {
-      long amount = Long.parseLong(matcher.group(1));
-      total =
-          total.plus(
-              switch (matcher.group(2)) {
-                case "h" -> Duration.ofHours(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "ms" -> Duration.ofMillis(amount);
-                default -> Duration.ofSeconds(amount);
-              });
-      end = matcher.end();
-    }
-    if (end != text.length() || text.isEmpty() || total.isZero()) {
-      throw error(key, "'" + text + "' is not a duration; write 500ms, 90s, 45m, 2h or 1h30m");
-    }
-    return total;
+    return Durations.parse(value)
+        .orElseThrow(
+            () ->
+                error(key, "'" + text + "' is not a duration; write 500ms, 90s, 45m, 2h or 1h30m"));
   }
 
   /** A list of strings; a single string is refused, since it would have to be split by a shell. */

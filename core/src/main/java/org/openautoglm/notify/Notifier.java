@@ -31,10 +31,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openautoglm.config.source.ConfigException;
 import org.openautoglm.config.source.Diagnostic;
+import org.openautoglm.config.source.Durations;
 import org.openautoglm.config.source.SourcePosition;
 import org.openautoglm.http.BoundedBody;
 
@@ -77,7 +76,6 @@ public final class Notifier {
   private static final int MAX_SHOWN_ANSWER_CHARS = 200;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> KEYS = List.of("webhooks", "events", "attempts", "timeout");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|h|m|s)");
 
   private final List<URI> webhooks;
   private final int attempts;
@@ -254,26 +252,7 @@ public final class Notifier {
   }
 
   private static Duration duration(Object value) {
-    if (value instanceof Number n && n.longValue() > 0 && n.longValue() == n.doubleValue()) {
-      return Duration.ofSeconds(n.longValue());
-    }
-    String text = String.valueOf(value).trim();
-    Matcher matcher = DURATION.matcher(text);
-    Duration total = Duration.ZERO;
-    int end = 0;
-    while (matcher.find() && matcher.start() == end) {
-      long amount = Long.parseLong(matcher.group(1));
-      total =
-          total.plus(
-              switch (matcher.group(2)) {
-                case "h" -> Duration.ofHours(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "ms" -> Duration.ofMillis(amount);
-                default -> Duration.ofSeconds(amount);
-              });
-      end = matcher.end();
-    }
-    return end != text.length() || text.isEmpty() || total.isZero() ? null : total;
+    return Durations.parse(value).orElse(null);
   }
 
   /**

@@ -1,14 +1,10 @@
 package org.openautoglm.policy;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Durations as operators write them: {@code 24h}, {@code 7d}, {@code 1h30m}, {@code 90s}. */
 final class Durations {
   static final String FORM = "^([0-9]+[dhms])+$";
-  private static final Pattern PART = Pattern.compile("([0-9]+)([dhms])");
-  private static final int MAX_DIGITS = 9;
 
   private Durations() {}
 
@@ -22,28 +18,16 @@ final class Durations {
       throw new IllegalArgumentException(
           "'" + text + "' is not a duration; write it like 24h, 7d, 1h30m or 90s");
     }
-    Duration total = Duration.ZERO;
-    Matcher part = PART.matcher(text);
-    while (part.find()) {
-      String digits = part.group(1);
-      if (digits.length() > MAX_DIGITS) {
-        throw new IllegalArgumentException("'" + text + "' is too long a duration");
-      }
-      long amount = Long.parseLong(digits);
-      total =
-          total.plus(
-              switch (part.group(2)) {
-                case "d" -> Duration.ofDays(amount);
-                case "h" -> Duration.ofHours(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofSeconds(amount);
-              });
-    }
-    if (total.isZero()) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is zero; an approval must last a while (or leave approvalExpiry out)");
-    }
-    return total;
+    return org.openautoglm.config.source.Durations.parse(text)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    text.matches(".*[0-9]{10,}.*")
+                        ? "'" + text + "' is too long a duration"
+                        : "'"
+                            + text
+                            + "' is zero; an approval must last a while (or leave approvalExpiry"
+                            + " out)"));
   }
 
   /**

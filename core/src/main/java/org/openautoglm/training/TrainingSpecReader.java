@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openautoglm.config.source.ConfigException;
+import org.openautoglm.config.source.Durations;
 import org.openautoglm.config.source.SourcePosition;
 
 /**
@@ -20,7 +19,6 @@ import org.openautoglm.config.source.SourcePosition;
  * schema cannot say (a duration's units, variables the rank contract owns) and the defaults.
  */
 public final class TrainingSpecReader {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)([hms])");
   private static final List<String> CONTRACT =
       List.of(
           "MASTER_ADDR",
@@ -123,28 +121,13 @@ public final class TrainingSpecReader {
 
   /** Reads {@code 90} (seconds), {@code "90s"}, {@code "45m"}, {@code "2h"} or {@code "1h30m"}. */
   public Duration duration(JsonNode node, String pointer) {
-    if (node.isIntegralNumber()) {
-      return Duration.ofSeconds(node.asLong());
-    }
-    String text = node.asText();
-    Matcher matcher = DURATION.matcher(text);
-    Duration total = Duration.ZERO;
-    int end = 0;
-    while (matcher.find() && matcher.start() == end) {
-      long amount = Long.parseLong(matcher.group(1));
-      total =
-          total.plus(
-              switch (matcher.group(2)) {
-                case "h" -> Duration.ofHours(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofSeconds(amount);
-              });
-      end = matcher.end();
-    }
-    if (end != text.length() || text.isEmpty() || total.isZero()) {
-      throw error(pointer, "'" + text + "' is not a duration; write 90s, 45m, 2h or 1h30m");
-    }
-    return total;
+    Object value = node.isIntegralNumber() ? (Object) node.asLong() : node.asText();
+    return Durations.parse(value)
+        .orElseThrow(
+            () ->
+                error(
+                    pointer,
+                    "'" + node.asText() + "' is not a duration; write 90s, 45m, 2h or 1h30m"));
   }
 
   private static String text(JsonNode node, String key) {
