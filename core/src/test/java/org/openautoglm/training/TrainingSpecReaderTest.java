@@ -99,7 +99,9 @@ class TrainingSpecReaderTest {
             e -> {
               ConfigException error = (ConfigException) e;
               assertThat(error.diagnostic().line()).isEqualTo(6);
-              assertThat(error.getMessage()).contains("/training/command").contains("expected array");
+              assertThat(error.getMessage())
+                  .contains("/training/command")
+                  .contains("expected array");
             });
   }
 
