@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.openautoglm.deploy.DeployListener;
@@ -29,6 +31,7 @@ import org.openautoglm.registry.HistoryEntry;
 import org.openautoglm.registry.ModelVersion;
 import org.openautoglm.registry.Registry;
 import org.openautoglm.registry.RegistryConflictException;
+import org.openautoglm.registry.RegistryException;
 import org.openautoglm.registry.Snapshot;
 
 /**
@@ -110,12 +113,7 @@ public final class Promotions {
     Instant now = clock.instant();
     PromotionCheck check =
         policy.checkPromotion(
-            actor,
-            environment,
-            ref,
-            verifiedIn(snapshot.digest()),
-            approvals(state, environment),
-            now);
+            actor, environment, ref, verifiedIn(snapshot), approvals(state, environment), now);
     switch (check.outcome()) {
       case DENIED:
         return PromotionResult.of(PromotionOutcome.DENIED, check.reason(), state);
@@ -143,23 +141,33 @@ public final class Promotions {
             + environment);
     String failure = deployAndCheck(target, snapshot, target.deployTimeout(), null);
     if (failure == null) {
-      EnvironmentState verified =
-          registry.verify(
-              environment,
-              promoted.seq(),
-              snapshot.digest(),
-              true,
-              actor.user(),
-              healthSummary(target));
+      EnvironmentState verified;
+      try {
+        verified =
+            registry.verify(
+                environment,
+                promoted.seq(),
+                snapshot.digest(),
+                true,
+                actor.user(),
+                healthSummary(target));
+      } catch (RegistryConflictException e) {
+        return movedDuringDeploy(environment, snapshot, e);
+      }
       notify(NotificationEvent.PROMOTED, environment, snapshot, actor.user(), reason);
       return PromotionResult.of(
           PromotionOutcome.DONE,
           "v" + versionNumber + " is live and verified in " + environment,
           verified);
     }
-    EnvironmentState failed =
-        registry.verify(
-            environment, promoted.seq(), snapshot.digest(), false, actor.user(), failure);
+    EnvironmentState failed;
+    try {
+      failed =
+          registry.verify(
+              environment, promoted.seq(), snapshot.digest(), false, actor.user(), failure);
+    } catch (RegistryConflictException e) {
+      return movedDuringDeploy(environment, snapshot, e);
+    }
     notify(NotificationEvent.FAILED, environment, snapshot, actor.user(), failure);
     return automaticRollback(actor, environment, target, failed, versionNumber, failure);
   }
@@ -239,11 +247,16 @@ public final class Promotions {
       }
       digest = back.get();
     } else {
+      Optional<Snapshot> found;
+      try {
+        found = registry.snapshotByDigest(to);
+      } catch (RegistryException e) {
+        // not a digest, too short or ambiguous: the person's input, not the registry, is wrong
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
       Snapshot named =
-          registry
-              .snapshotByDigest(to)
-              .orElseThrow(
-                  () -> new IllegalArgumentException("no snapshot " + to + " in the registry"));
+          found.orElseThrow(
+              () -> new IllegalArgumentException("no snapshot " + to + " in the registry"));
       if (!state.lastVerified().contains(named.digest())) {
         throw new IllegalArgumentException(
             "snapshot "
@@ -253,6 +266,18 @@ public final class Promotions {
                 + ") was never verified in "
                 + environment
                 + "; roll back only to a snapshot that passed its health check there");
+      }
+      if (named.digest().equals(state.snapshot())) {
+        throw new IllegalArgumentException(
+            environment
+                + (state.verified() ? " runs " : " is recorded at ")
+                + shortDigest(named.digest())
+                + " (v"
+                + named.version()
+                + ") already"
+                + (state.verified()
+                    ? "; nothing to roll back"
+                    : ", not verified; to deploy and check it again, promote v" + named.version()));
       }
       digest = named.digest();
     }
@@ -301,14 +326,19 @@ public final class Promotions {
     String failure = deployAndCheck(target, snapshot, budget, started.plus(budget));
     Duration elapsed = Duration.between(started, clock.instant());
     if (failure == null) {
-      EnvironmentState verified =
-          registry.verify(
-              environment,
-              rolled.seq(),
-              digest,
-              true,
-              actor.user(),
-              "restored in " + seconds(elapsed) + " (" + healthSummary(target) + ")");
+      EnvironmentState verified;
+      try {
+        verified =
+            registry.verify(
+                environment,
+                rolled.seq(),
+                digest,
+                true,
+                actor.user(),
+                "restored in " + seconds(elapsed) + " (" + healthSummary(target) + ")");
+      } catch (RegistryConflictException e) {
+        return movedDuringDeploy(environment, snapshot, e);
+      }
       notify(NotificationEvent.ROLLED_BACK, environment, snapshot, actor.user(), reason);
       return new PromotionResult(
           PromotionOutcome.DONE,
@@ -323,8 +353,12 @@ public final class Promotions {
           null,
           elapsed);
     }
-    EnvironmentState unverified =
-        registry.verify(environment, rolled.seq(), digest, false, actor.user(), failure);
+    EnvironmentState unverified;
+    try {
+      unverified = registry.verify(environment, rolled.seq(), digest, false, actor.user(), failure);
+    } catch (RegistryConflictException e) {
+      return movedDuringDeploy(environment, snapshot, e);
+    }
     notify(
         NotificationEvent.FAILED,
         environment,
@@ -359,6 +393,16 @@ public final class Promotions {
     if (!decision.allowed()) {
       return PromotionResult.of(PromotionOutcome.DENIED, decision.reason(), state);
     }
+    requirePending(request, environment, "approved");
+    if (request.approvers().contains(actor.user())) {
+      return PromotionResult.of(
+          PromotionOutcome.DENIED,
+          actor.user()
+              + " has approved request "
+              + requestId
+              + " already; it needs another approver",
+          state);
+    }
     try {
       EnvironmentState approved =
           registry.approve(environment, state.seq(), requestId, actor.user(), reason);
@@ -379,7 +423,11 @@ public final class Promotions {
     }
   }
 
-  /** Rejects an open request. */
+  /**
+   * Rejects an open request.
+   *
+   * @throws IllegalArgumentException when there is no such open request
+   */
   public PromotionResult reject(Actor actor, String environment, String requestId, String reason) {
     EnvironmentState state = registry.state(environment);
     ApprovalRequest request = request(state, requestId);
@@ -387,6 +435,7 @@ public final class Promotions {
     if (!decision.allowed()) {
       return PromotionResult.of(PromotionOutcome.DENIED, decision.reason(), state);
     }
+    requirePending(request, environment, "rejected");
     try {
       return PromotionResult.of(
           PromotionOutcome.DONE,
@@ -432,6 +481,37 @@ public final class Promotions {
     }
   }
 
+  /**
+   * Someone else wrote to the environment while this call deployed {@code snapshot}: its health
+   * check cannot be recorded any more (it would be for a state that is gone), so the result says
+   * what was deployed and where the registry now stands.
+   */
+  private PromotionResult movedDuringDeploy(
+      String environment, Snapshot snapshot, RegistryConflictException e) {
+    EnvironmentState now = registry.state(environment);
+    String stands =
+        now.snapshot() == null
+            ? environment + " has nothing recorded"
+            : environment
+                + " is recorded at v"
+                + now.version()
+                + " ("
+                + shortDigest(now.snapshot())
+                + "), "
+                + (now.verified() ? "verified" : "not verified");
+    return PromotionResult.of(
+        PromotionOutcome.CONFLICT,
+        "v"
+            + snapshot.version()
+            + " was deployed to "
+            + environment
+            + ", but its health check was not recorded: "
+            + e.getMessage()
+            + "; "
+            + stands,
+        now);
+  }
+
   /** Deploys and checks health; {@code null} when both passed, else what went wrong. */
   private String deployAndCheck(
       EnvironmentTarget target, Snapshot snapshot, Duration timeout, Instant deadline) {
@@ -471,14 +551,36 @@ public final class Promotions {
         : "health check passed: GET " + target.health().url();
   }
 
-  private Set<String> verifiedIn(String digest) {
+  /**
+   * The environments where the snapshot's model passed its health check. Each environment deploys a
+   * model with its own image and parameters (replicas, endpoint), so the snapshots of one model
+   * differ between environments; the order rules ask whether this model version was verified there,
+   * so a snapshot of the same version and artifact counts.
+   */
+  private Set<String> verifiedIn(Snapshot snapshot) {
     Set<String> environments = new HashSet<>();
+    Map<String, Boolean> sameModel = new HashMap<>();
     for (String environment : registry.environments()) {
-      if (registry.state(environment).lastVerified().contains(digest)) {
-        environments.add(environment);
+      for (String digest : registry.state(environment).lastVerified()) {
+        if (digest.equals(snapshot.digest())
+            || sameModel.computeIfAbsent(digest, d -> ofSameModel(d, snapshot))) {
+          environments.add(environment);
+          break;
+        }
       }
     }
     return environments;
+  }
+
+  private boolean ofSameModel(String digest, Snapshot snapshot) {
+    return registry
+        .snapshotByDigest(digest)
+        .filter(
+            other ->
+                other.version() == snapshot.version()
+                    && other.sha256().equals(snapshot.sha256())
+                    && other.artifactUri().equals(snapshot.artifactUri()))
+        .isPresent();
   }
 
   private static List<Approval> approvals(EnvironmentState state, String environment) {
@@ -524,6 +626,28 @@ public final class Promotions {
                         + state.environment()
                         + "; see autoglm history --env "
                         + state.environment()));
+  }
+
+  /** Only a pending request can still be approved or rejected; the registry would refuse. */
+  private static void requirePending(ApprovalRequest request, String environment, String verb) {
+    if (request.pending()) {
+      return;
+    }
+    String was =
+        switch (request.state()) {
+          case REJECTED -> "rejected";
+          case EXPIRED -> "expired (a newer request superseded it)";
+          default -> "used by a promotion already";
+        };
+    throw new IllegalArgumentException(
+        "approval request "
+            + request.id()
+            + " in "
+            + environment
+            + " is "
+            + was
+            + "; it cannot be "
+            + verb);
   }
 
   /**
