@@ -58,7 +58,16 @@ class DemoCommandTest {
     assertThat(lines.subList(summary, lines.size()))
         .anySatisfy(
             line -> assertThat(line).startsWith("== training ").endsWith("2 nodes × 2 processes"));
-    assertThat(lines).last().asString().startsWith("SUCCEEDED: 4 ranks");
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("SUCCEEDED: 4 ranks"));
+    // then the promotion story: refused by role, approved, a bad version rolled back
+    assertThat(lines)
+        .anySatisfy(line -> assertThat(line).contains("=> denied: bob (researcher) may promote"))
+        .anySatisfy(line -> assertThat(line).contains("=> done: dave approved v1 for production"))
+        .anySatisfy(line -> assertThat(line).contains("rolled back to v1"));
+    assertThat(lines)
+        .last()
+        .asString()
+        .isEqualTo("demo finished: production runs v1 (verified); dev was rolled back to v1");
   }
 
   @Test

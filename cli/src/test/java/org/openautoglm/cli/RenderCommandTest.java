@@ -138,10 +138,10 @@ class RenderCommandTest {
     assertThat(run.err().lines())
         .containsExactly(
             project.path(TRAIN)
-                + ":9:7: no value for .trainer.lr; set it in a values file or with --set"
+                + ":9:7: /trainer/lr: no value for .trainer.lr; set it in a values file or with --set"
                 + " trainer.lr=..., or add | default ...",
             project.path(TRAIN)
-                + ":13:14: no value for .trainer.max_steps; set it in a values file or with"
+                + ":13:14: /trainer/max_steps: no value for .trainer.max_steps; set it in a values file or with"
                 + " --set trainer.max_steps=..., or add | default ...");
     assertThat(project.textAt(TRAIN, 9, 7)).startsWith("{{ .trainer.lr }}");
     assertThat(project.textAt(TRAIN, 13, 14)).startsWith("{{ .trainer.max_steps }}");

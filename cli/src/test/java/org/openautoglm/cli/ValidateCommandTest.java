@@ -95,8 +95,9 @@ class ValidateCommandTest {
                 21,
                 10,
                 project.path("values/staging.yaml") + ":9:10"),
-            // a missing value is reported at the 'required' call, which carries the user's reason
-            new ReportedError.Place(train, "dev", "", 18, 33, null));
+            // a missing value is reported at the 'required' call, which carries the user's reason,
+            // with the pointer of the value it was to fill
+            new ReportedError.Place(train, "dev", "/data/eval_uri", 18, 33, null));
 
     SoftAssertions softly = new SoftAssertions();
     softly.assertThat(project.textAt(TRAIN, 10, 3)).startsWith("weight_decy:");
@@ -120,7 +121,7 @@ class ValidateCommandTest {
         .assertThat(messageAt(errors, "dev", "/trainer/weight_decy"))
         .contains("unknown key 'weight_decy'");
     softly
-        .assertThat(messageAt(errors, "dev", ""))
+        .assertThat(messageAt(errors, "dev", "/data/eval_uri"))
         .contains("data.eval_uri names the evaluation shards", ".data.eval_uri is required");
     softly.assertAll();
   }
@@ -389,8 +390,8 @@ class ValidateCommandTest {
     CliRun run = autoglm("validate", "--project", project.descriptor());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.out()).startsWith(project.descriptor() + ":19:5: ");
-    assertThat(project.textAt("autoglm.yaml", 19, 5)).startsWith("nme: staging");
+    assertThat(run.out()).startsWith(project.descriptor() + ":26:5: ");
+    assertThat(project.textAt("autoglm.yaml", 26, 5)).startsWith("nme: staging");
   }
 
   @Test
