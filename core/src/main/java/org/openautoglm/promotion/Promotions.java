@@ -122,6 +122,10 @@ public final class Promotions {
       default:
         break;
     }
+    Optional<String> busy = inFlight(environment, target);
+    if (busy.isPresent()) {
+      return PromotionResult.of(PromotionOutcome.CONFLICT, busy.get(), state);
+    }
     listener.log(check.reason());
     String approvalId = openRequest(state, snapshot.digest()).map(ApprovalRequest::id).orElse(null);
     EnvironmentState promoted;
@@ -291,6 +295,10 @@ public final class Promotions {
             target.image(),
             target.parameters(),
             target.automaticRollback());
+    Optional<String> busy = inFlight(environment, target);
+    if (busy.isPresent()) {
+      return PromotionResult.of(PromotionOutcome.CONFLICT, busy.get(), state);
+    }
     return restore(actor, environment, budgeted, state, digest, reason);
   }
 
@@ -510,6 +518,50 @@ public final class Promotions {
             + "; "
             + stands,
         now);
+  }
+
+  /**
+   * A deploy of this environment that has started and not yet recorded its health check holds the
+   * environment: deploying over it could leave the older deploy finishing last, serving one version
+   * while the registry verifies another. A deploy whose process died does not hold it forever: it
+   * counts as abandoned once its deploy and health-check budgets (and a minute) have passed.
+   *
+   * @return why the environment is busy, or empty
+   */
+  private Optional<String> inFlight(String environment, EnvironmentTarget target) {
+    List<HistoryEntry> last = registry.history(environment, 1, 0);
+    if (last.isEmpty()) {
+      return Optional.empty();
+    }
+    HistoryEntry entry = last.get(0);
+    if (entry.action() != HistoryEntry.Action.PROMOTE
+        && entry.action() != HistoryEntry.Action.ROLLBACK) {
+      return Optional.empty();
+    }
+    Duration budget =
+        target
+            .deployTimeout()
+            .plus(target.rollbackTimeout())
+            .plus(target.health() == null ? Duration.ZERO : target.health().timeout())
+            .plus(Duration.ofMinutes(1));
+    if (entry.at().plus(budget).isBefore(clock.instant())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "a "
+            + entry.action().name().toLowerCase(java.util.Locale.ROOT)
+            + " of v"
+            + entry.version()
+            + " to "
+            + environment
+            + " by "
+            + entry.actor()
+            + " started at "
+            + entry.at()
+            + " and has not finished its health check; try again when it has (autoglm history"
+            + " --env "
+            + environment
+            + ")");
   }
 
   /** Deploys and checks health; {@code null} when both passed, else what went wrong. */
