@@ -491,9 +491,10 @@ public final class KubernetesLauncher {
           name -> quietly("Service " + name, () -> services.withName(name).delete()));
       configMapNames.forEach(
           name -> quietly("ConfigMap " + name, () -> configMaps.withName(name).delete()));
-      // the garbage collector deletes the pods of a deleted Job; this sweep makes sure of it
-      names("the run's pods", () -> pods.withLabels(selector).list().getItems())
-          .forEach(name -> quietly("pod " + name, () -> pods.withName(name).delete()));
+      // The garbage collector deletes the pods of a deleted Job; this sweep makes sure of it with
+      // one request (deletecollection by the run's label) where the role may, and pod by pod,
+      // skipping pods already on their way out, where it may not.
+      sweepPods(pods, selector);
       long deadline = System.nanoTime() + options.deleteTimeout().toNanos();
       boolean gone =
           awaitEmpty(jobs.withLabels(selector), deadline)
@@ -517,6 +518,35 @@ public final class KubernetesLauncher {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  private void sweepPods(
+      io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+              io.fabric8.kubernetes.api.model.Pod,
+              io.fabric8.kubernetes.api.model.PodList,
+              io.fabric8.kubernetes.client.dsl.PodResource>
+          pods,
+      Map<String, String> selector) {
+    try {
+      pods.withLabels(selector).delete();
+      return;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403 && e.getCode() != 405) {
+        listener.event("could not delete the run's pods: " + message(e));
+        return;
+      }
+    }
+    List<io.fabric8.kubernetes.api.model.Pod> left;
+    try {
+      left = pods.withLabels(selector).list().getItems();
+    } catch (KubernetesClientException e) {
+      listener.event("could not list the run's pods: " + message(e));
+      return;
+    }
+    left.stream()
+        .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+        .map(pod -> pod.getMetadata().getName())
+        .forEach(name -> quietly("pod " + name, () -> pods.withName(name).delete()));
   }
 
   private static void addIfMissing(List<String> names, String name) {
