@@ -1,15 +1,20 @@
 package org.openautoglm.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openautoglm.config.ConfigValidator;
 import org.openautoglm.config.FileReport;
 import org.openautoglm.config.ValidationReport;
 import org.openautoglm.config.source.Diagnostic;
 import org.openautoglm.project.ProjectDescriptor;
+import org.openautoglm.training.LocalJob;
 import org.openautoglm.training.LocalLauncher;
 import org.openautoglm.training.Metric;
 import org.openautoglm.training.MetricLine;
@@ -92,13 +97,13 @@ final class DemoCommand implements Callable<Integer> {
       return report.exitCode();
     }
     ProjectDescriptor project = workspace.project();
-    java.nio.file.Path work;
+    Path work;
     try {
-      work = java.nio.file.Files.createTempDirectory("autoglm-demo-");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot create the demo's work directory", e);
+      work = Files.createTempDirectory("autoglm-demo-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the demo's work directory", e);
     }
-    java.nio.file.Path model = work.resolve("model-v1.json");
+    Path model = work.resolve("model-v1.json");
     int trained = train(project, TrainingRun.spec(project, List.of(), 2, 2), model, out);
     if (trained != 0 || skipPromotion) {
       return trained;
@@ -107,8 +112,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Trains locally, showing every tenth step's loss; rank 0 writes the model to {@code model}. */
-  static int train(
-      ProjectDescriptor project, TrainingSpec spec, java.nio.file.Path model, PrintWriter out) {
+  static int train(ProjectDescriptor project, TrainingSpec spec, Path model, PrintWriter out) {
     out.println();
     out.println(
         "== training "
@@ -148,11 +152,11 @@ final class DemoCommand implements Callable<Integer> {
             }
           }
         };
-    org.openautoglm.training.LocalJob base = run.localJob();
-    java.util.Map<String, String> env = new java.util.LinkedHashMap<>(base.environment());
+    LocalJob base = run.localJob();
+    Map<String, String> env = new LinkedHashMap<>(base.environment());
     env.put("AUTOGLM_OUTPUT", model.toString());
-    org.openautoglm.training.LocalJob job =
-        new org.openautoglm.training.LocalJob(
+    LocalJob job =
+        new LocalJob(
             base.command(),
             base.workingDirectory(),
             env,
