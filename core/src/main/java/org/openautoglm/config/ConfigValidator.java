@@ -193,7 +193,15 @@ public final class ConfigValidator {
                   error.source()));
     }
     if (schema != null) {
-      for (Violation violation : schema.validate(document.root())) {
+      List<Violation> violations;
+      try {
+        violations = schema.validate(document.root());
+      } catch (ConfigException e) {
+        // the schema itself is wrong; its error, at its place in the schema file, is the answer
+        return new Outcome(
+            new FileReport(file, environment.name(), true, List.of(e.diagnostic()), null), null);
+      }
+      for (Violation violation : violations) {
         if (map.failedWithin(document.span(violation.pointer()))
             && document.root().at(violation.pointer()).isNull()) {
           continue; // the missing value behind this null is already reported

@@ -65,8 +65,12 @@ public final class SchemaLoader {
     PositionedDocument document = parser.parse(source);
     JsonNode root = document.root();
     JsonNode jsonSchema;
+    Runnable metaCheck = null;
     if (isJsonSchema(root)) {
-      checkAgainstMetaSchema(document, source);
+      // Checked against the meta-schema only when something looks wrong (the schema does not
+      // compile, or a document breaks it): compiling the meta-schema costs a cold JVM more than
+      // validating a thousand configs, and a valid schema never needs it.
+      metaCheck = () -> checkAgainstMetaSchema(document, source);
       jsonSchema = root;
     } else {
       ObjectNode translated = new CompactSchemaTranslator(document, source::position).translate();
@@ -78,8 +82,11 @@ public final class SchemaLoader {
               SchemaLocation.of("urn:autoglm:schema:" + source.name().replace(' ', '_')),
               jsonSchema);
       compiled.validate(com.fasterxml.jackson.databind.node.NullNode.getInstance());
-      return new ConfigSchema(source.name(), compiled);
+      return new ConfigSchema(source.name(), compiled, metaCheck);
     } catch (SchemaException | IllegalArgumentException e) {
+      if (metaCheck != null) {
+        metaCheck.run();
+      }
       throw new ConfigException(
           source.position(0), "invalid JSON Schema: " + e.getMessage() + "; fix the schema file");
     }
