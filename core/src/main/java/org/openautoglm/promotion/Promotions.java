@@ -101,22 +101,40 @@ public final class Promotions {
                 () ->
                     new IllegalArgumentException(
                         "v" + versionNumber + " is not registered; see autoglm register"));
-    Snapshot snapshot =
-        registry.snapshot(
-            version,
-            version.configDigest(),
-            target.image() != null ? target.image() : version.image(),
-            target.parameters(),
-            actor.user());
+    String image = target.image() != null ? target.image() : version.image();
+    // The policy decides on the snapshot's digest before anything is written: a refused
+    // promotion leaves no trace in the registry. (State first, then the clock: the decision's
+    // time is after what it decided on.)
     EnvironmentState state = registry.state(environment);
-    SnapshotRef ref = new SnapshotRef(snapshot.digest(), "v" + versionNumber);
     Instant now = clock.instant();
+    Snapshot candidate =
+        new Snapshot(
+            Snapshot.digestOf(
+                version.number(),
+                version.artifactUri(),
+                version.sha256(),
+                image,
+                version.configDigest(),
+                target.parameters()),
+            version.number(),
+            version.artifactUri(),
+            version.sha256(),
+            image,
+            version.configDigest(),
+            target.parameters(),
+            actor.user(),
+            now);
+    SnapshotRef ref = new SnapshotRef(candidate.digest(), "v" + versionNumber);
     PromotionCheck check =
         policy.checkPromotion(
-            actor, environment, ref, verifiedIn(snapshot), approvals(state, environment), now);
+            actor, environment, ref, verifiedIn(candidate), approvals(state, environment), now);
+    if (check.outcome() == PromotionCheck.Outcome.DENIED) {
+      return PromotionResult.of(PromotionOutcome.DENIED, check.reason(), state);
+    }
+    Snapshot snapshot =
+        registry.snapshot(
+            version, version.configDigest(), image, target.parameters(), actor.user());
     switch (check.outcome()) {
-      case DENIED:
-        return PromotionResult.of(PromotionOutcome.DENIED, check.reason(), state);
       case NEEDS_APPROVAL:
         return requestApproval(actor, environment, snapshot, state, check, reason);
       default:

@@ -97,6 +97,9 @@ class PromotionsTest {
     assertThat(world.deployed(PRODUCTION)).isEmpty();
     assertThat(world.history(PRODUCTION)).isEmpty();
     assertThat(world.registry().state(PRODUCTION).seq()).isZero();
+    assertThat(world.registry().snapshotByDigest(world.digest(PRODUCTION, 1)))
+        .as("a refused promotion stores no snapshot")
+        .isEmpty();
   }
 
   @Test
