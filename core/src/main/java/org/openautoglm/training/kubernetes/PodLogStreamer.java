@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.URLUtils;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -276,27 +275,58 @@ final class PodLogStreamer implements AutoCloseable {
       return url.toString();
     }
 
+    /**
+     * Reads lines in bulk: a chunk at a time, scanning it for line breaks (a byte at a time through
+     * a synchronized stream cost half the launcher's CPU at 64 ranks). {@code read} returns what
+     * has arrived, so a line is passed on as soon as its break does.
+     */
     private boolean readLines(InputStream in) throws IOException {
-      ByteArrayOutputStream line = new ByteArrayOutputStream(256);
       int limit = MAX_LINE_CHARS + TIMESTAMP_ROOM;
+      byte[] chunk = new byte[8192];
+      byte[] line = new byte[256];
+      int length = 0;
       boolean progressed = false;
-      int b;
-      while ((b = in.read()) >= 0) {
-        if (b == '\n') {
-          progressed |= emit(line);
-          line.reset();
-        } else if (line.size() < limit) {
-          line.write(b);
+      int read;
+      while ((read = in.read(chunk)) >= 0) {
+        int start = 0;
+        for (int i = 0; i < read; i++) {
+          if (chunk[i] != '\n') {
+            continue;
+          }
+          line = append(line, length, chunk, start, i - start, limit);
+          length = Math.min(limit, length + i - start);
+          progressed |= emit(line, length);
+          length = 0;
+          start = i + 1;
         }
+        line = append(line, length, chunk, start, read - start, limit);
+        length = Math.min(limit, length + read - start);
       }
-      if (line.size() > 0) {
-        progressed |= emit(line);
+      if (length > 0) {
+        progressed |= emit(line, length);
       }
       return progressed;
     }
 
-    private boolean emit(ByteArrayOutputStream bytes) {
-      String text = bytes.toString(StandardCharsets.UTF_8);
+    /** Appends up to what fits under {@code limit}; longer lines are cut. */
+    private static byte[] append(
+        byte[] line, int length, byte[] chunk, int from, int count, int limit) {
+      int take = Math.min(count, limit - length);
+      if (take <= 0) {
+        return line;
+      }
+      byte[] target = line;
+      if (length + take > line.length) {
+        target =
+            java.util.Arrays.copyOf(
+                line, Math.min(limit, Math.max(line.length * 2, length + take)));
+      }
+      System.arraycopy(chunk, from, target, length, take);
+      return target;
+    }
+
+    private boolean emit(byte[] bytes, int length) {
+      String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
       if (text.endsWith("\r")) {
         text = text.substring(0, text.length() - 1);
       }
