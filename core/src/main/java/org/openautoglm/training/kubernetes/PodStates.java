@@ -166,11 +166,12 @@ final class PodStates {
    */
   static Map<Integer, Pod> newestByIndex(List<Pod> pods, String jobUid, int ranks) {
     Map<Integer, Pod> newest = new HashMap<>();
-    // the API server's timestamps have whole seconds: a replacement made in the same second as
-    // the pod it replaces is told apart by being the one still alive
+    // The API server's timestamps have whole seconds: a replacement made in the same second as
+    // the pod it replaces is told apart by its phase. Only a failed pod is replaced, so the newer
+    // one is the one still alive, or else the one that succeeded.
     Comparator<Pod> age =
         Comparator.comparing((Pod pod) -> created(pod))
-            .thenComparing(pod -> !isTerminal(pod))
+            .thenComparingInt(PodStates::replacementOrder)
             .thenComparing(pod -> pod.getMetadata().getName());
     for (Pod pod : pods) {
       int index = completionIndex(pod);
@@ -180,6 +181,13 @@ final class PodStates {
       newest.merge(index, pod, (a, b) -> age.compare(a, b) >= 0 ? a : b);
     }
     return newest;
+  }
+
+  private static int replacementOrder(Pod pod) {
+    if (!isTerminal(pod)) {
+      return 2;
+    }
+    return "Succeeded".equals(phase(pod)) ? 1 : 0;
   }
 
   private static Instant created(Pod pod) {
