@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,14 +169,10 @@ final class DemoStory {
 
   private ModelVersion register(Registry registry, Path model, String user) {
     try {
-      byte[] bytes = Files.readAllBytes(model);
-      String sha =
-          HexFormat.of()
-              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
       return registry.register(
           ModelVersion.draft(
               model.toUri().toString(),
-              sha,
+              RegisterCommand.sha256(model),
               project.training().image(),
               RegisterCommand.configDigest(project),
               null,
@@ -186,8 +181,6 @@ final class DemoStory {
               user));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

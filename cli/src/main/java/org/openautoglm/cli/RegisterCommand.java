@@ -156,7 +156,7 @@ final class RegisterCommand implements Callable<Integer> {
     return "sha256:" + HexFormat.of().formatHex(digest.digest());
   }
 
-  private static String sha256(Path file) throws IOException {
+  static String sha256(Path file) throws IOException {
     MessageDigest digest = sha256Digest();
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
       in.transferTo(java.io.OutputStream.nullOutputStream());

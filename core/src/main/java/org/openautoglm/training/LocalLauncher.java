@@ -26,8 +26,7 @@ import java.util.concurrent.TimeUnit;
  * none is left running or as a zombie, also on timeout and on interruption.
  */
 public final class LocalLauncher {
-  /** Longest output line kept; longer lines are cut so that one rank cannot exhaust memory. */
-  static final int MAX_LINE_CHARS = 16 * 1024;
+  static final int MAX_LINE_CHARS = TrainingListener.MAX_LINE_CHARS;
 
   private static final long GRACE_MILLIS = 3_000;
 

@@ -5,6 +5,12 @@ package org.openautoglm.training;
  * thread-safe and quick (a console writer, a build log).
  */
 public interface TrainingListener {
+  /**
+   * Longest output line passed on, by every launcher; longer lines are cut so that one rank cannot
+   * exhaust memory.
+   */
+  int MAX_LINE_CHARS = 16 * 1024;
+
   /** One line of a rank's output (stdout and stderr merged), without the line break. */
   void log(int rank, String line);
 

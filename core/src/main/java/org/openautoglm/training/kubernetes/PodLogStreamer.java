@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import org.openautoglm.training.TrainingListener;
 
 /**
  * Streams the training container's log of every pod, one follow request per pod, each line to a
@@ -38,7 +39,7 @@ import java.util.function.Predicate;
  */
 final class PodLogStreamer implements AutoCloseable {
   /** Longest line passed on; longer lines are cut so that one rank cannot exhaust memory. */
-  static final int MAX_LINE_CHARS = 16 * 1024;
+  static final int MAX_LINE_CHARS = TrainingListener.MAX_LINE_CHARS;
 
   /** Room for the {@code 2024-01-01T00:00:00.123456789Z } prefix the API server adds. */
   private static final int TIMESTAMP_ROOM = 40;
