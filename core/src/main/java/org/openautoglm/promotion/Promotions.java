@@ -161,6 +161,7 @@ public final class Promotions {
             + shortDigest(snapshot.digest())
             + ") to "
             + environment);
+    listener.deploying(environment, versionNumber);
     String failure = deployAndCheck(target, snapshot, target.deployTimeout(), null);
     if (failure == null) {
       EnvironmentState verified;
@@ -348,6 +349,7 @@ public final class Promotions {
             + " ("
             + shortDigest(digest)
             + ")");
+    listener.deploying(environment, snapshot.version());
     Duration budget = target.rollbackTimeout();
     String failure = deployAndCheck(target, snapshot, budget, started.plus(budget));
     Duration elapsed = Duration.between(started, clock.instant());

@@ -100,6 +100,14 @@ public final class Registry implements AutoCloseable {
     return catalog.versions();
   }
 
+  /**
+   * The newest {@code count} model versions, oldest first. Reads only those, so the dashboard's
+   * trend costs the same with ten versions as with ten thousand.
+   */
+  public List<ModelVersion> latestVersions(int count) {
+    return catalog.latest(count);
+  }
+
   // ---- snapshots ----
 
   /**

@@ -135,6 +135,30 @@ final class VersionCatalog {
     }
   }
 
+  /** The newest {@code count} versions, oldest first, reading only those. */
+  List<ModelVersion> latest(int count) {
+    writer.refresh();
+    ObjectId tip = store.tip(REF);
+    if (tip == null || count <= 0) {
+      return List.of();
+    }
+    List<ModelVersion> newest = new ArrayList<>();
+    try (ObjectReader reader = store.newReader();
+        RevWalk walk = new RevWalk(reader)) {
+      RevCommit commit = walk.parseCommit(tip);
+      int highest = latest(reader, commit);
+      for (int number = Math.max(1, highest - count + 1); number <= highest; number++) {
+        byte[] bytes = GitStore.readFile(reader, commit.getTree(), path(number));
+        if (bytes != null) {
+          newest.add(RegistryJson.parseVersion(RegistryJson.parse(bytes, path(number))));
+        }
+      }
+    } catch (IOException e) {
+      throw store.failure("read the newest model versions", e);
+    }
+    return newest;
+  }
+
   List<ModelVersion> versions() {
     writer.refresh();
     ObjectId tip = store.tip(REF);

@@ -1,0 +1,232 @@
+package org.openautoglm.status;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.openautoglm.promotion.PromotionListener;
+import org.openautoglm.promotion.PromotionOutcome;
+import org.openautoglm.promotion.PromotionResult;
+import org.openautoglm.training.Metric;
+import org.openautoglm.training.RankStatus;
+import org.openautoglm.training.TrainingListener;
+import org.openautoglm.training.TrainingResult;
+
+/**
+ * Keeps one run's record up to date while the run works: its phases, its ranks and metrics while it
+ * trains, and the outcome of its promotion or rollback. The adapters (CLI commands, Jenkins steps)
+ * call it at each step; it writes through the {@link RunStore}, so the dashboard sees the run move
+ * while it happens.
+ *
+ * <p>Metrics arrive many times a second from several ranks; the record is rewritten at most once
+ * per {@link #METRIC_FLUSH}, and always when a phase changes.
+ */
+public final class RunRecorder {
+  /** Least time between two writes for metrics alone. */
+  public static final Duration METRIC_FLUSH = Duration.ofSeconds(1);
+
+  private final RunStore store;
+  private final String id;
+  private final Clock clock;
+  private final MetricBuffer metrics = new MetricBuffer();
+  private volatile List<RunRank> ranks = List.of();
+  private Instant lastFlush = Instant.EPOCH;
+
+  private RunRecorder(RunStore store, String id, Clock clock) {
+    this.store = store;
+    this.id = id;
+    this.clock = clock;
+  }
+
+  /** Creates a run in {@link RunState#PENDING} and records it from then on. */
+  public static RunRecorder start(
+      RunStore store, String project, RunKind kind, String title, String actor, Clock clock) {
+    Instant now = clock.instant();
+    RunRecord run =
+        store.create(RunRecord.pending(RunIds.next(now), project, kind, title, actor, now));
+    return new RunRecorder(store, run.id(), clock);
+  }
+
+  /** Records an existing run again (a resumed Jenkins step). */
+  public static RunRecorder resume(RunStore store, String id, Clock clock) {
+    RunRecorder recorder = new RunRecorder(store, id, clock);
+    RunRecord run = store.find(id).orElseThrow(() -> new IllegalArgumentException("no run " + id));
+    run.metrics()
+        .forEach(
+            (name, byRank) ->
+                byRank.forEach(
+                    (rank, points) ->
+                        points.forEach(
+                            p -> recorder.metrics.add(name, rank, p.step(), p.value()))));
+    recorder.ranks = run.ranks();
+    return recorder;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** The run as stored now. */
+  public RunRecord current() {
+    return store.find(id).orElseThrow(() -> new IllegalStateException("run " + id + " is gone"));
+  }
+
+  /**
+   * Moves the run to {@code next}; refused (with {@link IllegalTransitionException}) when the state
+   * machine does not allow it.
+   */
+  public RunRecord moveTo(RunState next, String by, String reason) {
+    return store.update(id, run -> withTraining(run).moveTo(next, by, reason, clock.instant()));
+  }
+
+  /** Moves the run to {@code next} unless it is there already or cannot get there. */
+  public RunRecord moveIfAllowed(RunState next, String by, String reason) {
+    return store.update(
+        id,
+        run ->
+            run.state().canMoveTo(next)
+                ? withTraining(run).moveTo(next, by, reason, clock.instant())
+                : run);
+  }
+
+  /** Records the environment and version the run concerns. */
+  public RunRecord concerning(String environment, Integer version) {
+    return store.update(id, run -> run.concerning(environment, version));
+  }
+
+  /** Links the run to the run it continues. */
+  public RunRecord parent(String parent) {
+    return store.update(id, run -> run.withParent(parent));
+  }
+
+  /** Listens to a training run: ranks start running, metrics are collected and flushed. */
+  public TrainingListener training(int worldSize, TrainingListener delegate) {
+    List<RunRank> running = new ArrayList<>(worldSize);
+    for (int rank = 0; rank < worldSize; rank++) {
+      running.add(new RunRank(rank, "RUNNING", null, null));
+    }
+    ranks = running;
+    flush(true);
+    return new TrainingListener() {
+      @Override
+      public void log(int rank, String line) {
+        delegate.log(rank, line);
+      }
+
+      @Override
+      public void event(String message) {
+        delegate.event(message);
+      }
+
+      @Override
+      public void metric(Metric metric) {
+        delegate.metric(metric);
+        metrics.add(metric);
+        flush(false);
+      }
+    };
+  }
+
+  /**
+   * Records how training ended: every rank's state, the metrics, and {@link RunState#FAILED} or
+   * {@link RunState#ABORTED} when it did not succeed. A successful run stays in {@link
+   * RunState#TRAINING} for the caller to move on (register, promote, or {@link RunState#VERIFIED}).
+   */
+  public RunRecord trained(TrainingResult result, String by) {
+    List<RunRank> ended = new ArrayList<>();
+    for (RankStatus status : result.ranks()) {
+      ended.add(RunRank.of(status));
+    }
+    ranks = ended;
+    switch (result.state()) {
+      case SUCCEEDED:
+        return flush(true);
+      case ABORTED:
+        return moveTo(RunState.ABORTED, by, "training was stopped");
+      default:
+        RankStatus first = result.firstFailure();
+        String reason =
+            first == null
+                ? "training failed"
+                : "rank " + first.rank() + " failed: " + first.reason();
+        return moveTo(RunState.FAILED, by, reason);
+    }
+  }
+
+  /**
+   * Listens to a promotion or rollback: the run moves to {@link RunState#DEPLOYING} when the deploy
+   * starts.
+   */
+  public PromotionListener promotion(String by, PromotionListener delegate) {
+    return new PromotionListener() {
+      @Override
+      public void log(String line) {
+        delegate.log(line);
+      }
+
+      @Override
+      public void deploying(String environment, int version) {
+        delegate.deploying(environment, version);
+        moveIfAllowed(RunState.DEPLOYING, by, "deploying v" + version + " to " + environment);
+      }
+    };
+  }
+
+  /**
+   * Records the outcome of a promotion: waiting for approval (with the request), verified, failed,
+   * or rolled back when the failed deploy's automatic rollback restored the environment.
+   */
+  public RunRecord promoted(PromotionResult result, int version, String by) {
+    Instant now = clock.instant();
+    return store.update(
+        id,
+        run -> {
+          switch (result.outcome()) {
+            case WAITING_FOR_APPROVAL:
+              RunRecord waiting =
+                  run.withApproval(run.environment() + ":" + result.requestId(), now);
+              return waiting.state() == RunState.AWAITING_APPROVAL
+                  ? waiting.withMessage(result.message(), now)
+                  : waiting.moveTo(RunState.AWAITING_APPROVAL, by, result.message(), now);
+            case DONE:
+              return run.moveTo(RunState.VERIFIED, by, result.message(), now);
+            default:
+              boolean restored =
+                  result.outcome() == PromotionOutcome.FAILED
+                      && result.state() != null
+                      && result.state().version() != null
+                      && result.state().version() != version
+                      && result.state().verified();
+              return run.moveTo(
+                  restored ? RunState.ROLLED_BACK : RunState.FAILED, by, result.message(), now);
+          }
+        });
+  }
+
+  /** Records the outcome of a rollback run: {@link RunState#ROLLED_BACK} when it restored. */
+  public RunRecord rolledBack(PromotionResult result, String by) {
+    Instant now = clock.instant();
+    return store.update(
+        id,
+        run ->
+            run.moveTo(
+                result.outcome() == PromotionOutcome.DONE ? RunState.ROLLED_BACK : RunState.FAILED,
+                by,
+                result.message(),
+                now));
+  }
+
+  private RunRecord withTraining(RunRecord run) {
+    return run.withTraining(ranks, metrics.snapshot(), clock.instant());
+  }
+
+  private synchronized RunRecord flush(boolean force) {
+    Instant now = clock.instant();
+    if (!force && Duration.between(lastFlush, now).compareTo(METRIC_FLUSH) < 0) {
+      return null;
+    }
+    lastFlush = now;
+    return store.update(id, this::withTraining);
+  }
+}
