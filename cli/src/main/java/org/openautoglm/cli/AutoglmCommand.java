@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       RollbackCommand.class,
       HistoryCommand.class,
       PolicyCommand.class,
+      UiCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -120,6 +121,12 @@ public final class AutoglmCommand implements Runnable {
       }
       if (type == PromotionOptions.class) {
         return type.cast(new PromotionOptions(environment));
+      }
+      if (type == UiCommand.class) {
+        return type.cast(new UiCommand(environment));
+      }
+      if (type == TrainCommand.class) {
+        return type.cast(new TrainCommand(environment));
       }
       return defaults.create(type);
     }

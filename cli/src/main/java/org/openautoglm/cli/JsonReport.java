@@ -18,6 +18,17 @@ final class JsonReport implements ReportFormat.Writer {
 
   @Override
   public void write(ValidationReport report, PrintWriter out) {
+    ObjectNode root = tree(report);
+    try {
+      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always serialises", e);
+    }
+    out.flush();
+  }
+
+  /** The report as JSON: also the answer of the {@code ui} server's {@code POST /api/validate}. */
+  static ObjectNode tree(ValidationReport report) {
     ObjectNode root = JSON.createObjectNode();
     root.put("valid", report.valid());
     ArrayNode files = root.putArray("files");
@@ -36,11 +47,6 @@ final class JsonReport implements ReportFormat.Writer {
         item.put("source", error.source());
       }
     }
-    try {
-      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree always serialises", e);
-    }
-    out.flush();
+    return root;
   }
 }

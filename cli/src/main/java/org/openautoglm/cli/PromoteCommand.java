@@ -4,12 +4,15 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import org.openautoglm.policy.Actor;
 import org.openautoglm.policy.Policy;
 import org.openautoglm.project.ProjectDescriptor;
 import org.openautoglm.promotion.PromotionOutcome;
 import org.openautoglm.promotion.PromotionResult;
-import org.openautoglm.promotion.Promotions;
 import org.openautoglm.registry.Registry;
+import org.openautoglm.status.RecordedPromotions;
+import org.openautoglm.status.RunRecorder;
+import org.openautoglm.status.RunState;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,9 +70,13 @@ final class PromoteCommand implements Callable<Integer> {
     Policy policy = options.loadPolicy();
     PrintWriter out = spec.commandLine().getOut();
     try (Registry registry = options.openRegistry(project)) {
-      Promotions promotions = PromotionOptions.promotions(project, registry, policy, out);
+      RecordedPromotions promotions =
+          PromotionOptions.recorded(project, registry, policy, options.runStore(project), out);
+      Actor actor = options.actor();
       Instant deadline = Instant.now().plus(Duration.ofSeconds(waitSeconds));
-      PromotionResult result = promotions.promote(options.actor(), environment, version, reason);
+      RunRecorder run = promotions.startPromotion(actor, environment, version);
+      out.println("autoglm: run " + run.id());
+      PromotionResult result = promotions.promote(run, actor, environment, version, reason);
       boolean announced = false;
       while (waitForApproval
           && result.outcome() == PromotionOutcome.WAITING_FOR_APPROVAL
@@ -79,8 +86,13 @@ final class PromoteCommand implements Callable<Integer> {
           out.flush();
           announced = true;
         }
-        Thread.sleep(5_000);
-        result = promotions.promote(options.actor(), environment, version, reason);
+        try {
+          Thread.sleep(5_000);
+        } catch (InterruptedException e) {
+          run.moveIfAllowed(RunState.ABORTED, actor.user(), "stopped while waiting for approval");
+          throw e;
+        }
+        result = promotions.promote(run, actor, environment, version, reason);
       }
       return PromotionPrinter.print(result, out);
     }

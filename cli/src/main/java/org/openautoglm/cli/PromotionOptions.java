@@ -15,8 +15,11 @@ import org.openautoglm.project.ProjectDescriptor;
 import org.openautoglm.project.ProjectLoader;
 import org.openautoglm.promotion.EnvironmentTarget;
 import org.openautoglm.promotion.ProjectRules;
+import org.openautoglm.promotion.PromotionListener;
 import org.openautoglm.promotion.Promotions;
 import org.openautoglm.registry.Registry;
+import org.openautoglm.status.RecordedPromotions;
+import org.openautoglm.status.RunStore;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,6 +72,12 @@ final class PromotionOptions {
               + " apply and nobody holds one).")
   Path policy;
 
+  @Option(
+      names = "--runs",
+      paramLabel = "DIR",
+      description = "Run records (default: .autoglm/runs next to the project descriptor).")
+  Path runs;
+
   ProjectDescriptor loadProject() {
     return new ProjectLoader(LoadLimits.DEFAULT)
         .load(project == null ? Workspace.DEFAULT_DESCRIPTOR : project);
@@ -89,6 +98,10 @@ final class PromotionOptions {
       file = Path.of(environment.get("AUTOGLM_POLICY"));
     }
     return new PolicyLoader(LoadLimits.DEFAULT).loadOrDefaults(file);
+  }
+
+  RunStore runStore(ProjectDescriptor project) {
+    return RunStores.open(project, runs);
   }
 
   Registry openRegistry(ProjectDescriptor project) {
@@ -113,6 +126,33 @@ final class PromotionOptions {
   /** The promotion service over the project's environments; close the registry after use. */
   static Promotions promotions(
       ProjectDescriptor project, Registry registry, Policy policy, PrintWriter log) {
+    return promotions(project, registry, policy, console(log));
+  }
+
+  /** Promotions that leave run records, logging to {@code log}. */
+  static RecordedPromotions recorded(
+      ProjectDescriptor project, Registry registry, Policy policy, RunStore runs, PrintWriter log) {
+    return new RecordedPromotions(
+        project.name(),
+        registry,
+        policy.withProjectRules(ProjectRules.of(project)),
+        runs,
+        listener -> promotions(project, registry, policy, listener),
+        console(log),
+        Clock.systemUTC());
+  }
+
+  /** Prints what a promotion does, prefixed like every autoglm message. */
+  static PromotionListener console(PrintWriter log) {
+    return line -> {
+      log.println("autoglm: " + line);
+      log.flush();
+    };
+  }
+
+  /** The promotion service over the project's environments, reporting to {@code listener}. */
+  static Promotions promotions(
+      ProjectDescriptor project, Registry registry, Policy policy, PromotionListener listener) {
     Policy withRules = policy.withProjectRules(ProjectRules.of(project));
     Promotions.EnvironmentTargets targets =
         name -> {
@@ -139,10 +179,7 @@ final class PromotionOptions {
         withRules,
         targets,
         project.notifier(),
-        line -> {
-          log.println("autoglm: " + line);
-          log.flush();
-        },
+        listener,
         Clock.systemUTC());
   }
 

@@ -3,9 +3,8 @@ package org.openautoglm.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.openautoglm.project.ProjectDescriptor;
-import org.openautoglm.promotion.PromotionResult;
-import org.openautoglm.promotion.Promotions;
 import org.openautoglm.registry.Registry;
+import org.openautoglm.status.RecordedPromotions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,9 +53,13 @@ final class RollbackCommand implements Callable<Integer> {
   public Integer call() {
     ProjectDescriptor project = options.loadProject();
     try (Registry registry = options.openRegistry(project)) {
-      Promotions promotions =
-          PromotionOptions.promotions(
-              project, registry, options.loadPolicy(), spec.commandLine().getOut());
+      RecordedPromotions promotions =
+          PromotionOptions.recorded(
+              project,
+              registry,
+              options.loadPolicy(),
+              options.runStore(project),
+              spec.commandLine().getOut());
       Duration timeout =
           timeoutSeconds != null
               ? Duration.ofSeconds(timeoutSeconds)
@@ -64,9 +67,12 @@ final class RollbackCommand implements Callable<Integer> {
                   .environment(environment)
                   .map(ProjectDescriptor.Environment::rollbackTimeout)
                   .orElse(Duration.ofSeconds(300));
-      PromotionResult result =
+      RecordedPromotions.Recorded done =
           promotions.rollback(options.actor(), environment, to, reason, timeout);
-      return PromotionPrinter.print(result, spec.commandLine().getOut());
+      if (done.run() != null) {
+        spec.commandLine().getOut().println("autoglm: run " + done.run().id());
+      }
+      return PromotionPrinter.print(done.result(), spec.commandLine().getOut());
     }
   }
 }

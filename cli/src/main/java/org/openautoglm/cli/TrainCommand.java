@@ -3,12 +3,16 @@ package org.openautoglm.cli;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openautoglm.project.ProjectDescriptor;
 import org.openautoglm.project.ProjectLoader;
+import org.openautoglm.status.RunKind;
+import org.openautoglm.status.RunRecorder;
+import org.openautoglm.status.RunState;
 import org.openautoglm.training.TrainingListener;
 import org.openautoglm.training.TrainingResult;
 import org.openautoglm.training.TrainingSpec;
@@ -106,6 +110,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "text or json (default: ${DEFAULT-VALUE}).")
   OutputFormat format = OutputFormat.text;
 
+  @Option(
+      names = "--runs",
+      paramLabel = "DIR",
+      description = "Run records (default: .autoglm/runs next to the project descriptor).")
+  Path runs;
+
   @Parameters(
       paramLabel = "COMMAND",
       description = "After --: the command to run instead of the spec's.")
@@ -119,6 +129,16 @@ final class TrainCommand implements Callable<Integer> {
   enum OutputFormat {
     text,
     json
+  }
+
+  private final Map<String, String> environmentVariables;
+
+  TrainCommand() {
+    this(System.getenv());
+  }
+
+  TrainCommand(Map<String, String> environmentVariables) {
+    this.environmentVariables = environmentVariables;
   }
 
   @Override
@@ -155,30 +175,69 @@ final class TrainCommand implements Callable<Integer> {
     TrainingSpec training = TrainingRun.spec(loaded, command, nodes, procsPerNode);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    TrainingRun run = new TrainingRun(loaded, training, format == OutputFormat.json ? err : out);
+    PrintWriter log = format == OutputFormat.json ? err : out;
+    TrainingRun run = new TrainingRun(loaded, training, log);
+    String user = RunStores.user(environmentVariables);
+    RunRecorder recorder = null;
+    if (!dryRun) {
+      recorder =
+          RunRecorder.start(
+              RunStores.open(loaded, runs),
+              loaded.name(),
+              RunKind.TRAINING,
+              "train " + training.nodes() + "×" + training.procsPerNode() + " (" + backend + ")",
+              user,
+              Clock.systemUTC());
+      recorder.concerning(environment, null);
+      log.println("autoglm: run " + recorder.id() + " (autoglm ui shows it)");
+      log.flush();
+      recorder.moveTo(RunState.VALIDATING, user, "rendering and checking the configs");
+    }
     Map<String, String> configs;
     try {
       configs = run.renderedConfigs(environment);
     } catch (TrainingRun.ConfigsInvalidException e) {
       ReportFormat.text.writer().write(e.report(), err);
       err.println("autoglm: " + e.getMessage());
+      if (recorder != null) {
+        recorder.moveTo(RunState.FAILED, user, e.getMessage());
+      }
       return e.report().exitCode();
     }
-    if (backend == Backend.kubernetes) {
-      String id = runId == null ? TrainingRun.newRunId(loaded.name()) : runId;
-      if (dryRun) {
-        out.print(run.kubernetesManifest(namespace == null ? "default" : namespace, id, configs));
-        out.flush();
-        return 0;
-      }
-      return finish(run.kubernetes(kubeconfig, namespace, id, configs), out);
-    }
     if (dryRun) {
-      out.println(run.localPlan());
+      if (backend == Backend.kubernetes) {
+        String id = runId == null ? TrainingRun.newRunId(loaded.name()) : runId;
+        out.print(run.kubernetesManifest(namespace == null ? "default" : namespace, id, configs));
+      } else {
+        out.println(run.localPlan());
+      }
       out.flush();
       return 0;
     }
-    return finish(run.local(configs), out);
+    recorder.moveTo(
+        RunState.TRAINING,
+        user,
+        training.nodes() * training.procsPerNode() + " ranks on " + backend);
+    run.recordingTo(recorder);
+    TrainingResult result;
+    try {
+      result =
+          backend == Backend.kubernetes
+              ? run.kubernetes(
+                  kubeconfig,
+                  namespace,
+                  runId == null ? TrainingRun.newRunId(loaded.name()) : runId,
+                  configs)
+              : run.local(configs);
+    } catch (RuntimeException e) {
+      recorder.moveIfAllowed(RunState.FAILED, user, e.getMessage());
+      throw e;
+    }
+    recorder.trained(result, user);
+    if (result.state() == TrainingState.SUCCEEDED) {
+      recorder.moveTo(RunState.VERIFIED, user, "every rank succeeded");
+    }
+    return finish(result, out);
   }
 
   private int finish(TrainingResult result, PrintWriter out) {

@@ -24,6 +24,7 @@ import org.openautoglm.config.source.LoadLimits;
 import org.openautoglm.config.values.Values;
 import org.openautoglm.config.values.ValuesFiles;
 import org.openautoglm.project.ProjectDescriptor;
+import org.openautoglm.status.RunRecorder;
 import org.openautoglm.training.LocalJob;
 import org.openautoglm.training.LocalLauncher;
 import org.openautoglm.training.TrainingListener;
@@ -41,6 +42,7 @@ final class TrainingRun {
   private final ProjectDescriptor project;
   private final TrainingSpec spec;
   private final PrintWriter log;
+  private RunRecorder recorder;
 
   TrainingRun(ProjectDescriptor project, TrainingSpec spec, PrintWriter log) {
     this.project = project;
@@ -137,7 +139,7 @@ final class TrainingRun {
                 job.timeout(),
                 job.maxRestarts());
       }
-      return new LocalLauncher(job, listener()).run();
+      return new LocalLauncher(job, launcherListener()).run();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the rendered configs", e);
     } finally {
@@ -154,6 +156,17 @@ final class TrainingRun {
     } catch (IOException e) {
       // a temporary directory; the OS cleans it up eventually
     }
+  }
+
+  /** Records ranks and metrics in {@code recorder} as well as printing them. */
+  TrainingRun recordingTo(RunRecorder recorder) {
+    this.recorder = recorder;
+    return this;
+  }
+
+  private TrainingListener launcherListener() {
+    int worldSize = spec.nodes() * spec.procsPerNode();
+    return recorder == null ? listener() : recorder.training(worldSize, listener());
   }
 
   TrainingListener listener() {
@@ -250,7 +263,7 @@ final class TrainingRun {
     TrainingPlan plan = new KubernetesPlanner().plan(spec, target, runId, configs);
     listener().event("run " + runId + " in namespace " + target);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-      return new KubernetesLauncher(client, listener()).run(plan, spec);
+      return new KubernetesLauncher(client, launcherListener()).run(plan, spec);
     }
   }
 

@@ -56,7 +56,24 @@ public final class ProjectLoader {
    * @throws ConfigException when it cannot be read or breaks the descriptor schema
    */
   public ProjectDescriptor load(Path descriptor) {
-    SourceFile source = SourceFile.read(descriptor, descriptor.toString(), limits);
+    return load(descriptor, SourceFile.read(descriptor, descriptor.toString(), limits));
+  }
+
+  /**
+   * Loads a descriptor whose text was read elsewhere: on a Jenkins agent, whose files the
+   * controller cannot open.
+   *
+   * @param descriptor where the descriptor lives; relative paths in it are resolved against its
+   *     directory
+   * @param source its text, named as messages should name it
+   * @throws ConfigException when it is larger than the limit or breaks the descriptor schema
+   */
+  public ProjectDescriptor load(Path descriptor, SourceFile source) {
+    if (source.text().length() > limits.maxBytes()) {
+      throw ConfigException.forFile(
+          source.name(),
+          "file is larger than the limit of " + limits.maxBytes() + " bytes; split it");
+    }
     PositionedDocument document = parser.parse(source);
     List<Violation> violations = schema.validate(document.root());
     if (!violations.isEmpty()) {

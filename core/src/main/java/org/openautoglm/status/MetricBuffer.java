@@ -77,14 +77,17 @@ public final class MetricBuffer {
       }
       points.add(point);
       if (points.size() > maxPoints) {
+        // The newest point survives the halving only when its index is even (an even cap); when
+        // it is dropped, the next sample to keep is one old stride further on.
+        boolean newestKept = (points.size() - 1) % 2 == 0;
         List<MetricPoint> halved = new ArrayList<>(maxPoints / 2 + 1);
         for (int i = 0; i < points.size(); i += 2) {
           halved.add(points.get(i));
         }
         points.clear();
         points.addAll(halved);
+        seen = newestKept ? 1 : stride + 1;
         stride *= 2;
-        seen = 1;
       }
     }
   }

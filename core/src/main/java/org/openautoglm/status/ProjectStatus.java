@@ -147,9 +147,10 @@ public final class ProjectStatus {
   }
 
   /**
-   * The approval request with a global id {@code env:id}.
+   * The approval request with a global id {@code env:id}; empty when the environment or the request
+   * does not exist.
    *
-   * @throws IllegalArgumentException when the id is not of that form or names no environment
+   * @throws IllegalArgumentException when the id is not of that form
    */
   public Optional<ApprovalRequest> approval(String globalId) {
     int colon = globalId.lastIndexOf(':');

@@ -26,6 +26,9 @@ public final class RunRecorder {
   /** Least time between two writes for metrics alone. */
   public static final Duration METRIC_FLUSH = Duration.ofSeconds(1);
 
+  /** How many of the newest runs {@link #markRolledBack} looks through. */
+  static final int RECENT_SCAN = 500;
+
   private final RunStore store;
   private final String id;
   private final Clock clock;
@@ -123,7 +126,12 @@ public final class RunRecorder {
       public void metric(Metric metric) {
         delegate.metric(metric);
         metrics.add(metric);
-        flush(false);
+        try {
+          flush(false);
+        } catch (RunStoreException e) {
+          // A launcher thread must not die of a full disk: the metrics stay buffered, the next
+          // flush or the end of training writes them.
+        }
       }
     };
   }
@@ -184,19 +192,21 @@ public final class RunRecorder {
         run -> {
           switch (result.outcome()) {
             case WAITING_FOR_APPROVAL:
-              RunRecord waiting =
-                  run.withApproval(run.environment() + ":" + result.requestId(), now);
+              String environment =
+                  result.state() != null ? result.state().environment() : run.environment();
+              RunRecord waiting = run.withApproval(environment + ":" + result.requestId(), now);
               return waiting.state() == RunState.AWAITING_APPROVAL
                   ? waiting.withMessage(result.message(), now)
                   : waiting.moveTo(RunState.AWAITING_APPROVAL, by, result.message(), now);
             case DONE:
               return run.moveTo(RunState.VERIFIED, by, result.message(), now);
             default:
+              // A failed promotion's result has a time to restore only when its automatic
+              // rollback restored a verified snapshot, which may be of the same version.
               boolean restored =
                   result.outcome() == PromotionOutcome.FAILED
+                      && result.timeToRestore() != null
                       && result.state() != null
-                      && result.state().version() != null
-                      && result.state().version() != version
                       && result.state().verified();
               return run.moveTo(
                   restored ? RunState.ROLLED_BACK : RunState.FAILED, by, result.message(), now);
@@ -215,6 +225,31 @@ public final class RunRecorder {
                 by,
                 result.message(),
                 now));
+  }
+
+  /**
+   * Marks the newest verified deploy of {@code version} to {@code environment} among the recent
+   * runs as {@link RunState#ROLLED_BACK}: the environment no longer runs what it deployed.
+   */
+  public static void markRolledBack(
+      RunStore store, String environment, int version, String by, String reason, Clock clock) {
+    store
+        .latest(
+            run ->
+                run.state() == RunState.VERIFIED
+                    && (run.kind() == RunKind.PROMOTION || run.kind() == RunKind.PIPELINE)
+                    && environment.equals(run.environment())
+                    && run.version() != null
+                    && run.version() == version,
+            RECENT_SCAN)
+        .ifPresent(
+            run ->
+                store.update(
+                    run.id(),
+                    current ->
+                        current.state() == RunState.VERIFIED
+                            ? current.moveTo(RunState.ROLLED_BACK, by, reason, clock.instant())
+                            : current));
   }
 
   private RunRecord withTraining(RunRecord run) {

@@ -205,8 +205,7 @@ public final class RunStore implements RunSource {
     Path lock = directory.resolve(".lock");
     // FileChannel locks are per process (and throw when one process locks twice); the monitor
     // keeps two threads, or two stores on one directory, of one process apart.
-    synchronized (
-        MONITORS.computeIfAbsent(directory.toAbsolutePath().normalize(), key -> new Object())) {
+    synchronized (MONITORS.computeIfAbsent(monitorKey(), key -> new Object())) {
       try (FileChannel channel =
               FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock held = channel.lock()) {
@@ -214,6 +213,18 @@ public final class RunStore implements RunSource {
       } catch (IOException e) {
         throw new RunStoreException("cannot lock the run store " + lock + ": " + e, e);
       }
+    }
+  }
+
+  /**
+   * One monitor per directory, however it was named: two paths to one directory (a symbolic link,
+   * {@code ..}) must share it, or their channels' locks overlap and throw.
+   */
+  private Path monitorKey() {
+    try {
+      return directory.toRealPath();
+    } catch (IOException e) {
+      return directory.toAbsolutePath().normalize();
     }
   }
 

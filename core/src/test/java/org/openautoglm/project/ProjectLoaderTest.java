@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openautoglm.config.source.ConfigException;
 import org.openautoglm.config.source.Diagnostic;
 import org.openautoglm.config.source.LoadLimits;
+import org.openautoglm.config.source.SourceFile;
 
 class ProjectLoaderTest {
   private static final ProjectLoader LOADER = new ProjectLoader(LoadLimits.DEFAULT);
@@ -212,5 +213,39 @@ class ProjectLoaderTest {
 
     assertThat(((ConfigException) thrown).diagnostic().toString())
         .isEqualTo(missing + ":1:1: file not found");
+  }
+
+  @Test
+  void shouldLoadTextReadElsewhereAndResolveAgainstItsPath() {
+    Path remote = Path.of("/agent/workspace/job/autoglm.yaml");
+    ProjectDescriptor project = LOADER.load(remote, new SourceFile("job/autoglm.yaml", VALID));
+    assertThat(project.name()).isEqualTo("demo");
+    assertThat(project.resolve("configs/a.yaml"))
+        .isEqualTo(Path.of("/agent/workspace/job/configs/a.yaml"));
+  }
+
+  @Test
+  void shouldReportTextReadElsewhereByItsName() {
+    Throwable thrown =
+        catchThrowable(
+            () ->
+                LOADER.load(
+                    Path.of("/agent/ws/autoglm.yaml"),
+                    new SourceFile("autoglm.yaml", "name: 5\n")));
+    assertThat(thrown).isInstanceOf(ConfigException.class);
+    assertThat(((ConfigException) thrown).diagnostic().file()).isEqualTo("autoglm.yaml");
+  }
+
+  @Test
+  void shouldRefuseTextReadElsewhereOverTheLimit() {
+    // the descriptor schema itself (8 KB) must fit under the limit
+    ProjectLoader small = new ProjectLoader(LoadLimits.DEFAULT.withMaxBytes(10_000));
+    Throwable thrown =
+        catchThrowable(
+            () ->
+                small.load(
+                    Path.of("autoglm.yaml"),
+                    new SourceFile("autoglm.yaml", VALID + "#".repeat(20_000))));
+    assertThat(thrown).isInstanceOf(ConfigException.class).hasMessageContaining("limit");
   }
 }
