@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,11 @@ import org.openautoglm.config.FileReport;
 import org.openautoglm.config.ValidationReport;
 import org.openautoglm.config.source.Diagnostic;
 import org.openautoglm.project.ProjectDescriptor;
+import org.openautoglm.status.MetricPoint;
+import org.openautoglm.status.RunKind;
+import org.openautoglm.status.RunRecorder;
+import org.openautoglm.status.RunState;
+import org.openautoglm.status.RunStore;
 import org.openautoglm.training.LocalJob;
 import org.openautoglm.training.LocalLauncher;
 import org.openautoglm.training.Metric;
@@ -63,8 +69,19 @@ final class DemoCommand implements Callable<Integer> {
       description = "Stop after training: no registry, promotion or rollback.")
   boolean skipPromotion;
 
+  @Option(
+      names = "--no-ui",
+      description = "Exit when the story ends instead of serving its dashboard.")
+  boolean noUi;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "Port of the dashboard at the end (default: ${DEFAULT-VALUE}; 0: a free one).")
+  int port = 8080;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     Path descriptor = project == null ? defaultProject() : project;
     Workspace workspace = Workspace.resolve(descriptor, List.of(), null, null, values);
     PrintWriter out = spec.commandLine().getOut();
@@ -104,15 +121,110 @@ final class DemoCommand implements Callable<Integer> {
       throw new UncheckedIOException("cannot create the demo's work directory", e);
     }
     Path model = work.resolve("model-v1.json");
-    int trained = train(project, TrainingRun.spec(project, List.of(), 2, 2), model, out);
-    if (trained != 0 || skipPromotion) {
-      return trained;
+    TrainingSpec spec = TrainingRun.spec(project, List.of(), 2, 2);
+    try (DemoStory story = new DemoStory(project, work, out)) {
+      RunRecorder run = startTraining(story.runs(), project, spec, "bob");
+      int trained = train(project, spec, model, out, run, "bob");
+      if (trained != 0 || skipPromotion) {
+        return trained;
+      }
+      int played = story.run(model, run.id());
+      if (played != 0 || noUi) {
+        return played;
+      }
+      return serve(story, out);
     }
-    return new DemoStory(project, work, out).run(model);
+  }
+
+  /** Ends the demo with its dashboard, until Ctrl-C. */
+  private int serve(DemoStory story, PrintWriter out) throws IOException {
+    DashboardServer.Options options = DashboardServer.Options.loopback(port);
+    out.println();
+    out.println("== the dashboard of this demo (docs/dashboard.md)");
+    out.println("   sign in with one of these tokens (new for every demo):");
+    story
+        .tokens()
+        .forEach(
+            (person, token) ->
+                out.println(
+                    "     "
+                        + person
+                        + " ("
+                        + (person.equals("alice") || person.equals("dave") ? "admin" : "researcher")
+                        + "): "
+                        + token));
+    out.println("   --no-ui ends the demo here instead");
+    out.flush();
+    try {
+      return UiCommand.serve(story.dashboard(), story.apiTokens(), options, out);
+    } catch (java.net.BindException e) {
+      out.println("autoglm: port " + port + " is in use; serving on a free port instead");
+      return UiCommand.serve(
+          story.dashboard(), story.apiTokens(), DashboardServer.Options.loopback(0), out);
+    }
+  }
+
+  /** Opens the run record of a demo training run, validated already, now training. */
+  static RunRecorder startTraining(
+      RunStore runs, ProjectDescriptor project, TrainingSpec spec, String user) {
+    RunRecorder run =
+        RunRecorder.start(
+            runs,
+            project.name(),
+            RunKind.TRAINING,
+            "train "
+                + String.join(" ", spec.command())
+                + " ("
+                + spec.nodes()
+                + "×"
+                + spec.procsPerNode()
+                + ")",
+            user,
+            Clock.systemUTC());
+    run.moveTo(RunState.VALIDATING, user, "configs validated for every environment");
+    run.moveTo(
+        RunState.TRAINING, user, spec.nodes() * spec.procsPerNode() + " ranks on this machine");
+    return run;
+  }
+
+  /**
+   * A training run's final metrics for the registry: each metric's last value, averaged over the
+   * ranks.
+   */
+  static Map<String, Double> finalMetrics(RunStore runs, String runId) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    if (runId == null) {
+      return metrics;
+    }
+    runs.find(runId)
+        .ifPresent(
+            run ->
+                run.metrics()
+                    .forEach(
+                        (name, byRank) -> {
+                          double sum = 0;
+                          int count = 0;
+                          for (List<MetricPoint> points : byRank.values()) {
+                            if (!points.isEmpty()) {
+                              sum += points.get(points.size() - 1).value();
+                              count++;
+                            }
+                          }
+                          if (count > 0 && Double.isFinite(sum / count)) {
+                            metrics.put(name, sum / count);
+                          }
+                        }));
+    return metrics;
   }
 
   /** Trains locally, showing every tenth step's loss; rank 0 writes the model to {@code model}. */
-  static int train(ProjectDescriptor project, TrainingSpec spec, Path model, PrintWriter out) {
+  static int train(
+      ProjectDescriptor project,
+      TrainingSpec spec,
+      Path model,
+      PrintWriter out,
+      RunRecorder recorder,
+      String user) {
     out.println();
     out.println(
         "== training "
@@ -164,7 +276,12 @@ final class DemoCommand implements Callable<Integer> {
             base.procsPerNode(),
             base.timeout(),
             base.maxRestarts());
-    TrainingResult result = new LocalLauncher(job, listener).run();
+    TrainingListener recording = recorder.training(spec.nodes() * spec.procsPerNode(), listener);
+    TrainingResult result = new LocalLauncher(job, recording).run();
+    recorder.trained(result, user);
+    if (result.state() == TrainingState.SUCCEEDED) {
+      recorder.moveTo(RunState.VERIFIED, user, "every rank succeeded");
+    }
     out.println(TrainingReport.summary(result));
     out.flush();
     if (result.state() == TrainingState.ABORTED) {

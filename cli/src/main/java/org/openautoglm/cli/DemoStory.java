@@ -10,7 +10,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +27,15 @@ import org.openautoglm.policy.PolicyLoader;
 import org.openautoglm.project.ProjectDescriptor;
 import org.openautoglm.promotion.EnvironmentTarget;
 import org.openautoglm.promotion.ProjectRules;
+import org.openautoglm.promotion.PromotionListener;
 import org.openautoglm.promotion.PromotionResult;
 import org.openautoglm.promotion.Promotions;
 import org.openautoglm.registry.HistoryEntry;
 import org.openautoglm.registry.ModelVersion;
 import org.openautoglm.registry.Registry;
+import org.openautoglm.status.RecordedPromotions;
+import org.openautoglm.status.RunRecorder;
+import org.openautoglm.status.RunStore;
 import org.openautoglm.training.TrainingSpec;
 
 /**
@@ -36,94 +43,170 @@ import org.openautoglm.training.TrainingSpec;
  * (small) model server, catch a bad version with its health check and roll back — on a fresh
  * registry in a temporary directory, with the example's deploy script and policy.
  */
-final class DemoStory {
+final class DemoStory implements AutoCloseable {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The people of the demo's policy (examples/policy.yaml). */
+  static final List<String> PEOPLE = List.of("alice", "bob", "carol", "dave");
+
   private final ProjectDescriptor project;
   private final Path work;
   private final PrintWriter out;
+  private final Policy policy;
+  private final Registry registry;
+  private final RunStore runs;
+  private final Map<String, String> tokens = new LinkedHashMap<>();
+  private Process server;
+  private int port;
 
   DemoStory(ProjectDescriptor project, Path work, PrintWriter out) {
     this.project = project;
     this.work = work;
     this.out = out;
-  }
-
-  int run(Path goodModel) {
-    Path serving = work.resolve("serving");
-    Policy policy =
+    this.policy =
         new PolicyLoader(LoadLimits.DEFAULT)
             .load(project.resolve("policy.yaml"))
             .withProjectRules(ProjectRules.of(project));
-    Process server = null;
-    try (Registry registry = Registry.open(work.resolve("registry.git"))) {
-      int port = freePort();
-      server = startServer(port, serving);
-      Promotions promotions =
-          new Promotions(
-              project.name(),
-              registry,
-              policy,
-              name -> target(name, port, serving),
-              Notifier.none(),
-              line -> say("   " + line),
-              Clock.systemUTC());
-      section("registering v1 (trained above)");
-      ModelVersion v1 = register(registry, goodModel, "bob");
-      say("registered v" + v1.number() + " (" + v1.artifactUri() + ")");
+    this.registry = Registry.open(work.resolve("registry.git"));
+    this.runs = RunStore.open(work.resolve("runs"));
+    for (String person : PEOPLE) {
+      tokens.put(person, person + "-" + randomToken());
+    }
+  }
 
-      section("bob (researcher) promotes v1 to dev");
-      report(promotions.promote(Actor.of("bob"), "dev", 1, "first model"));
-      section("bob tries production");
-      report(promotions.promote(Actor.of("bob"), "production", 1, "looks good"));
-      section("alice (admin) promotes v1 to staging, then asks for production");
-      report(promotions.promote(Actor.of("alice"), "staging", 1, "passed dev"));
-      PromotionResult waiting = promotions.promote(Actor.of("alice"), "production", 1, "release 1");
-      report(waiting);
-      section("alice cannot approve her own request; dave (admin) approves");
-      report(promotions.approve(Actor.of("alice"), "production", waiting.requestId(), "me"));
-      report(promotions.approve(Actor.of("dave"), "production", waiting.requestId(), "reviewed"));
-      report(promotions.promote(Actor.of("alice"), "production", 1, "release 1"));
+  /** Where the demo's run records are; the first training run is recorded here too. */
+  RunStore runs() {
+    return runs;
+  }
 
-      section("a diverged training run (lr=1e308) becomes v2; bob promotes it to dev");
-      Path badModel = work.resolve("model-v2.json");
-      TrainingSpec diverged =
-          TrainingRun.spec(
-                  project,
-                  List.of("python3", "training/train.py", "--steps", "5", "--lr", "1e308"),
-                  1,
-                  1)
-              .withShape(1, 1, 0);
-      if (DemoCommand.train(project, diverged, badModel, out) != 0) {
-        return 1;
+  /**
+   * Plays the story on the model {@code goodModel} trained by run {@code trainingRun}: register,
+   * promote by role, approve, roll back a bad version. The model server and the registry stay up
+   * for {@link #dashboard()} until {@link #close()}.
+   */
+  int run(Path goodModel, String trainingRun) {
+    Path serving = work.resolve("serving");
+    port = freePort();
+    server = startServer(port, serving);
+    RecordedPromotions promotions =
+        new RecordedPromotions(
+            project.name(),
+            registry,
+            policy,
+            runs,
+            this::promotions,
+            line -> say("   " + line),
+            Clock.systemUTC());
+    section("registering v1 (trained above)");
+    ModelVersion v1 = register(goodModel, "bob", trainingRun);
+    say("registered v" + v1.number() + " (" + v1.artifactUri() + ")");
+
+    section("bob (researcher) promotes v1 to dev");
+    report(promote(promotions, "bob", "dev", 1, "first model"));
+    section("bob tries production");
+    report(promote(promotions, "bob", "production", 1, "looks good"));
+    section("alice (admin) promotes v1 to staging, then asks for production");
+    report(promote(promotions, "alice", "staging", 1, "passed dev"));
+    RunRecorder release = promotions.startPromotion(Actor.of("alice"), "production", 1);
+    PromotionResult waiting =
+        promotions.promote(release, Actor.of("alice"), "production", 1, "release 1");
+    report(waiting);
+    section("alice cannot approve her own request; dave (admin) approves");
+    Promotions plain = promotions(PromotionListener.NONE);
+    report(plain.approve(Actor.of("alice"), "production", waiting.requestId(), "me"));
+    report(plain.approve(Actor.of("dave"), "production", waiting.requestId(), "reviewed"));
+    report(promotions.promote(release, Actor.of("alice"), "production", 1, "release 1"));
+
+    section("a diverged training run (lr=1e308) becomes v2; bob promotes it to dev");
+    Path badModel = work.resolve("model-v2.json");
+    TrainingSpec diverged =
+        TrainingRun.spec(
+                project,
+                List.of("python3", "training/train.py", "--steps", "5", "--lr", "1e308"),
+                1,
+                1)
+            .withShape(1, 1, 0);
+    RunRecorder divergedRun = DemoCommand.startTraining(runs, project, diverged, "bob");
+    if (DemoCommand.train(project, diverged, badModel, out, divergedRun, "bob") != 0) {
+      return 1;
+    }
+    register(badModel, "bob", divergedRun.id());
+    report(promote(promotions, "bob", "dev", 2, "new hyperparameters"));
+
+    section("bob retrains with the usual learning rate (v3) and promotes it to dev");
+    Path retrained = work.resolve("model-v3.json");
+    TrainingSpec again =
+        TrainingRun.spec(project, List.of("python3", "training/train.py", "--steps", "40"), 1, 1)
+            .withShape(1, 1, 0);
+    RunRecorder againRun = DemoCommand.startTraining(runs, project, again, "bob");
+    if (DemoCommand.train(project, again, retrained, out, againRun, "bob") != 0) {
+      return 1;
+    }
+    register(retrained, "bob", againRun.id());
+    report(promote(promotions, "bob", "dev", 3, "retrained"));
+
+    for (String environment : List.of("dev", "production")) {
+      section("history of " + environment + " (newest first)");
+      for (HistoryEntry entry : registry.history(environment, 20, 0)) {
+        say("   " + HistoryCommand.line(entry));
       }
-      register(registry, badModel, "bob");
-      PromotionResult bad = promotions.promote(Actor.of("bob"), "dev", 2, "new hyperparameters");
-      report(bad);
+    }
+    say("");
+    say(
+        "registry: "
+            + registry.directory()
+            + " (try: autoglm history --project "
+            + project.descriptor()
+            + " --registry "
+            + registry.directory()
+            + " --env dev)");
+    // the story ends well when production is verified, v2 was rolled back in dev and v3 runs
+    // there, with v1 to roll back to (the dashboard's Rollback button)
+    boolean rolledBack =
+        registry.history("dev", 20, 0).stream()
+            .anyMatch(
+                entry ->
+                    entry.action() == HistoryEntry.Action.ROLLBACK
+                        && Integer.valueOf(1).equals(entry.version()));
+    boolean ok =
+        registry.state("production").verified()
+            && rolledBack
+            && registry.state("dev").verified()
+            && Integer.valueOf(3).equals(registry.state("dev").version());
+    say(
+        ok
+            ? "demo finished: production runs v1 (verified); dev rolled v2 back to v1, then took v3"
+            : "demo did not end as expected");
+    return ok ? 0 : 1;
+  }
 
-      for (String environment : List.of("dev", "production")) {
-        section("history of " + environment + " (newest first)");
-        for (HistoryEntry entry : registry.history(environment, 20, 0)) {
-          say("   " + HistoryCommand.line(entry));
-        }
-      }
-      say("");
-      say(
-          "registry: "
-              + registry.directory()
-              + " (try: autoglm history --project "
-              + project.descriptor()
-              + " --registry "
-              + registry.directory()
-              + " --env dev)");
-      // the story ends well when production is verified and dev was restored to v1
-      boolean ok =
-          registry.state("production").verified()
-              && registry.state("dev").verified()
-              && registry.state("dev").version() == 1;
-      say(
-          ok
-              ? "demo finished: production runs v1 (verified); dev was rolled back to v1"
-              : "demo did not end as expected");
-      return ok ? 0 : 1;
+  /** The dashboard over the demo's registry and runs, deploying like the story did. */
+  DashboardBackend dashboard() {
+    return new DashboardBackend(
+        project,
+        registry,
+        runs,
+        policy,
+        this::promotions,
+        line -> say("ui: " + line),
+        Clock.systemUTC());
+  }
+
+  /** A token per person of the demo's policy, new for every demo. */
+  Map<String, String> tokens() {
+    return Collections.unmodifiableMap(tokens);
+  }
+
+  ApiTokens apiTokens() {
+    Map<String, Actor> byToken = new LinkedHashMap<>();
+    tokens.forEach((person, token) -> byToken.put(token, Actor.of(person)));
+    return ApiTokens.of(byToken);
+  }
+
+  @Override
+  public void close() {
+    try {
+      registry.close();
     } finally {
       if (server != null) {
         server.destroy();
@@ -135,6 +218,35 @@ final class DemoStory {
         server.destroyForcibly();
       }
     }
+  }
+
+  private PromotionResult promote(
+      RecordedPromotions promotions, String user, String environment, int version, String reason) {
+    Actor actor = Actor.of(user);
+    return promotions.promote(
+        promotions.startPromotion(actor, environment, version),
+        actor,
+        environment,
+        version,
+        reason);
+  }
+
+  private Promotions promotions(PromotionListener listener) {
+    Path serving = work.resolve("serving");
+    return new Promotions(
+        project.name(),
+        registry,
+        policy,
+        name -> target(name, port, serving),
+        Notifier.none(),
+        listener,
+        Clock.systemUTC());
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[12];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   private EnvironmentTarget target(String name, int port, Path serving) {
@@ -167,7 +279,7 @@ final class DemoStory {
         environment.automaticRollback());
   }
 
-  private ModelVersion register(Registry registry, Path model, String user) {
+  private ModelVersion register(Path model, String user, String trainingRun) {
     try {
       return registry.register(
           ModelVersion.draft(
@@ -175,8 +287,8 @@ final class DemoStory {
               RegisterCommand.sha256(model),
               project.training().image(),
               RegisterCommand.configDigest(project),
-              null,
-              Map.of(),
+              trainingRun,
+              DemoCommand.finalMetrics(runs, trainingRun),
               null,
               user));
     } catch (IOException e) {

@@ -49,7 +49,7 @@ class DemoCommandTest {
   void shouldTrainTheExampleLocallyOnceEveryConfigIsValid() {
     ExampleProject project = ExampleProject.copyInto(temp);
 
-    CliRun run = autoglm("demo", "--project", project.descriptor());
+    CliRun run = autoglm("demo", "--no-ui", "--project", project.descriptor());
 
     assertThat(run.exitCode()).as(run.transcript()).isZero();
     List<String> lines = run.outLines();
@@ -67,7 +67,8 @@ class DemoCommandTest {
     assertThat(lines)
         .last()
         .asString()
-        .isEqualTo("demo finished: production runs v1 (verified); dev was rolled back to v1");
+        .isEqualTo(
+            "demo finished: production runs v1 (verified); dev rolled v2 back to v1, then took v3");
   }
 
   @Test
@@ -77,7 +78,7 @@ class DemoCommandTest {
             .replace("values/production.yaml", "batch_size: 256", "batch_size: 99999");
     String train = project.path("configs/train.yaml");
 
-    CliRun run = autoglm("demo", "--project", project.descriptor());
+    CliRun run = autoglm("demo", "--no-ui", "--project", project.descriptor());
 
     assertThat(run.exitCode()).as(run.transcript()).isEqualTo(1);
     List<String> production = section(run.outLines(), train, "production");
@@ -104,7 +105,7 @@ class DemoCommandTest {
             .append("values/production.yaml", "model:\n  base: roberta-base\n");
     String train = project.path("configs/train.yaml");
 
-    CliRun run = autoglm("demo", "--project", project.descriptor());
+    CliRun run = autoglm("demo", "--no-ui", "--project", project.descriptor());
 
     assertThat(run.exitCode()).as(run.transcript()).isEqualTo(1);
     assertThat(section(run.outLines(), train, "all environments"))
