@@ -1,19 +1,13 @@
 package org.openautoglm.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.openautoglm.project.ProjectDescriptor;
+import org.openautoglm.project.ProjectDigests;
 import org.openautoglm.registry.ModelVersion;
 import org.openautoglm.registry.Registry;
 import org.openautoglm.registry.RegistryJson;
@@ -142,33 +136,10 @@ final class RegisterCommand implements Callable<Integer> {
 
   /** The digest of every config template and values file of the project, in path order. */
   static String configDigest(ProjectDescriptor project) throws IOException {
-    TreeSet<String> files = new TreeSet<>();
-    project.configs().forEach(config -> files.add(config.file()));
-    files.addAll(project.values());
-    project.environments().forEach(environment -> files.addAll(environment.values()));
-    MessageDigest digest = sha256Digest();
-    for (String file : List.copyOf(files)) {
-      digest.update(file.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      digest.update((byte) 0);
-      digest.update(Files.readAllBytes(project.resolve(file)));
-      digest.update((byte) 0);
-    }
-    return "sha256:" + HexFormat.of().formatHex(digest.digest());
+    return ProjectDigests.configDigest(project);
   }
 
   static String sha256(Path file) throws IOException {
-    MessageDigest digest = sha256Digest();
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-    }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  private static MessageDigest sha256Digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return ProjectDigests.sha256(file);
   }
 }

@@ -3,11 +3,13 @@ package org.openautoglm.cli;
 import java.io.PrintWriter;
 import org.openautoglm.config.FileReport;
 import org.openautoglm.config.ValidationReport;
+import org.openautoglm.config.ValidationReports;
 import org.openautoglm.config.source.Diagnostic;
 
 /**
  * Compiler-style lines, {@code file:line:column: message}, that editors and Jenkins' warnings
- * parsers link to the source; then one summary line.
+ * parsers link to the source; then one summary line. The lines are core's, so the plugin's build
+ * logs read the same.
  */
 final class TextReport implements ReportFormat.Writer {
   @Override
@@ -22,40 +24,10 @@ final class TextReport implements ReportFormat.Writer {
   }
 
   static String line(FileReport file, Diagnostic error) {
-    StringBuilder text = new StringBuilder();
-    text.append(error.file())
-        .append(':')
-        .append(error.line())
-        .append(':')
-        .append(error.column())
-        .append(": ");
-    if (file.environment() != null) {
-      text.append('[').append(file.environment()).append("] ");
-    }
-    if (error.pointer() != null && !error.pointer().isEmpty()) {
-      text.append(error.pointer()).append(": ");
-    }
-    text.append(error.message());
-    if (error.source() != null) {
-      text.append(" (value from ").append(error.source()).append(')');
-    }
-    return text.toString();
+    return ValidationReports.line(file, error);
   }
 
   static String summary(ValidationReport report) {
-    long checks = report.files().size();
-    if (report.valid()) {
-      return "valid: " + checks + " check" + (checks == 1 ? "" : "s") + ", no errors";
-    }
-    long failing = report.files().stream().filter(f -> !f.valid()).count();
-    return (report.rejected() ? "rejected: " : "invalid: ")
-        + report.errorCount()
-        + " error"
-        + (report.errorCount() == 1 ? "" : "s")
-        + " in "
-        + failing
-        + " of "
-        + checks
-        + " checks";
+    return ValidationReports.summary(report);
   }
 }
