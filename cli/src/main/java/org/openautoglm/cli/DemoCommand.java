@@ -15,8 +15,8 @@ import org.openautoglm.config.FileReport;
 import org.openautoglm.config.ValidationReport;
 import org.openautoglm.config.source.Diagnostic;
 import org.openautoglm.project.ProjectDescriptor;
-import org.openautoglm.status.MetricPoint;
 import org.openautoglm.status.RunKind;
+import org.openautoglm.status.RunRecord;
 import org.openautoglm.status.RunRecorder;
 import org.openautoglm.status.RunState;
 import org.openautoglm.status.RunStore;
@@ -187,34 +187,11 @@ final class DemoCommand implements Callable<Integer> {
     return run;
   }
 
-  /**
-   * A training run's final metrics for the registry: each metric's last value, averaged over the
-   * ranks.
-   */
+  /** A training run's final metrics for the registry (none when the run is unknown). */
   static Map<String, Double> finalMetrics(RunStore runs, String runId) {
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    if (runId == null) {
-      return metrics;
-    }
-    runs.find(runId)
-        .ifPresent(
-            run ->
-                run.metrics()
-                    .forEach(
-                        (name, byRank) -> {
-                          double sum = 0;
-                          int count = 0;
-                          for (List<MetricPoint> points : byRank.values()) {
-                            if (!points.isEmpty()) {
-                              sum += points.get(points.size() - 1).value();
-                              count++;
-                            }
-                          }
-                          if (count > 0 && Double.isFinite(sum / count)) {
-                            metrics.put(name, sum / count);
-                          }
-                        }));
-    return metrics;
+    return runId == null
+        ? Map.of()
+        : runs.find(runId).map(RunRecord::finalMetrics).orElse(Map.of());
   }
 
   /** Trains locally, showing every tenth step's loss; rank 0 writes the model to {@code model}. */

@@ -50,7 +50,11 @@ final class RegisterCommand implements Callable<Integer> {
       description = "The image the model was trained in (default: training.image).")
   String image;
 
-  @Option(names = "--run", paramLabel = "ID", description = "The training run that produced it.")
+  @Option(
+      names = "--run",
+      paramLabel = "ID",
+      description =
+          "The training run that produced it; without --metric, its final metrics are recorded.")
   String run;
 
   @Option(
@@ -97,6 +101,10 @@ final class RegisterCommand implements Callable<Integer> {
     }
     String trainingImage =
         image != null ? image : project.training() == null ? null : project.training().image();
+    Map<String, Double> results = metrics;
+    if (results.isEmpty() && run != null) {
+      results = DemoCommand.finalMetrics(options.runStore(project), run);
+    }
     try (Registry registry = options.openRegistry(project)) {
       ModelVersion version =
           registry.register(
@@ -106,7 +114,7 @@ final class RegisterCommand implements Callable<Integer> {
                   trainingImage,
                   configDigest(project),
                   run,
-                  metrics,
+                  results,
                   commit,
                   options.actor().user()));
       if (format == TrainCommand.OutputFormat.json) {

@@ -222,6 +222,29 @@ public record RunRecord(
         newMetrics);
   }
 
+  /**
+   * Each metric's last value, averaged over the ranks: what a registered version records as its
+   * result. Metrics whose last values are not finite (a diverged loss) are left out.
+   */
+  public Map<String, Double> finalMetrics() {
+    Map<String, Double> last = new LinkedHashMap<>();
+    metrics.forEach(
+        (name, byRank) -> {
+          double sum = 0;
+          int count = 0;
+          for (List<MetricPoint> points : byRank.values()) {
+            if (!points.isEmpty()) {
+              sum += points.get(points.size() - 1).value();
+              count++;
+            }
+          }
+          if (count > 0 && Double.isFinite(sum / count)) {
+            last.put(name, sum / count);
+          }
+        });
+    return last;
+  }
+
   /** From creation to its final state, or up to {@code now} while it runs. */
   public Duration duration(Instant now) {
     Instant end = now;

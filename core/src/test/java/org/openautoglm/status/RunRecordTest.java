@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 import static org.openautoglm.status.StatusFixtures.T0;
 
 import java.time.Duration;
@@ -387,5 +388,27 @@ class RunRecordTest {
         new ArrayList<>(run.phases()),
         new ArrayList<>(run.ranks()),
         new HashMap<>(run.metrics()));
+  }
+
+  @Test
+  void shouldGiveEachMetricsLastValueAveragedOverTheRanksAndLeaveOutDivergedOnes() {
+    RunRecord run =
+        StatusFixtures.pending(T0)
+            .withTraining(
+                List.of(),
+                Map.of(
+                    "loss",
+                    Map.of(
+                        0, List.of(new MetricPoint(1, 0.9), new MetricPoint(2, 0.4)),
+                        1, List.of(new MetricPoint(1, 0.8), new MetricPoint(2, 0.2))),
+                    "grad_norm",
+                    Map.of(0, List.of(new MetricPoint(1, 1.0), new MetricPoint(2, Double.NaN))),
+                    "empty",
+                    Map.of(0, List.of())),
+                T1);
+
+    assertThat(run.finalMetrics())
+        .containsOnlyKeys("loss")
+        .hasEntrySatisfying("loss", value -> assertThat(value).isCloseTo(0.3, within(1e-12)));
   }
 }
