@@ -120,20 +120,31 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the demo's work directory", e);
     }
-    Path model = work.resolve("model-v1.json");
-    TrainingSpec spec = TrainingRun.spec(project, List.of(), 2, 2);
     try (DemoStory story = new DemoStory(project, work, out)) {
-      RunRecorder run = startTraining(story.runs(), project, spec, "bob");
-      int trained = train(project, spec, model, out, run, "bob");
-      if (trained != 0 || skipPromotion) {
-        return trained;
-      }
-      int played = story.run(model, run.id());
-      if (played != 0 || noUi) {
+      int played = play(story, project, work, out, skipPromotion);
+      if (played != 0 || skipPromotion || noUi) {
         return played;
       }
       return serve(story, out);
     }
+  }
+
+  /**
+   * Trains the example with 2 nodes × 2 processes into {@code work} and, unless {@code trainOnly},
+   * plays the promotion story on it; the story stays open for its dashboard.
+   *
+   * @return 0 when everything went as the demo expects
+   */
+  static int play(
+      DemoStory story, ProjectDescriptor project, Path work, PrintWriter out, boolean trainOnly) {
+    Path model = work.resolve("model-v1.json");
+    TrainingSpec spec = TrainingRun.spec(project, List.of(), 2, 2);
+    RunRecorder run = startTraining(story.runs(), project, spec, "bob");
+    int trained = train(project, spec, model, out, run, "bob");
+    if (trained != 0 || trainOnly) {
+      return trained;
+    }
+    return story.run(model, run.id());
   }
 
   /** Ends the demo with its dashboard, until Ctrl-C. */

@@ -74,8 +74,11 @@ final class PromoteCommand implements Callable<Integer> {
           PromotionOptions.recorded(project, registry, policy, options.runStore(project), out);
       Actor actor = options.actor();
       Instant deadline = Instant.now().plus(Duration.ofSeconds(waitSeconds));
+      PromotionOptions.requireEnvironment(project, environment);
       RunRecorder run = promotions.startPromotion(actor, environment, version);
-      out.println("autoglm: run " + run.id());
+      // the run's id is a diagnostic, like the progress lines: stdout stays the outcome
+      spec.commandLine().getErr().println("autoglm: run " + run.id());
+      spec.commandLine().getErr().flush();
       PromotionResult result = promotions.promote(run, actor, environment, version, reason);
       boolean announced = false;
       while (waitForApproval

@@ -67,10 +67,12 @@ final class RollbackCommand implements Callable<Integer> {
                   .environment(environment)
                   .map(ProjectDescriptor.Environment::rollbackTimeout)
                   .orElse(Duration.ofSeconds(300));
+      PromotionOptions.requireEnvironment(project, environment);
       RecordedPromotions.Recorded done =
           promotions.rollback(options.actor(), environment, to, reason, timeout);
       if (done.run() != null) {
-        spec.commandLine().getOut().println("autoglm: run " + done.run().id());
+        spec.commandLine().getErr().println("autoglm: run " + done.run().id());
+        spec.commandLine().getErr().flush();
       }
       return PromotionPrinter.print(done.result(), spec.commandLine().getOut());
     }

@@ -51,8 +51,19 @@ public final class RecordedPromotions {
     this.clock = clock;
   }
 
-  /** Opens a promotion run; pass it to {@link #promote} once or, while it waits, again. */
+  /**
+   * Opens a promotion run; pass it to {@link #promote} once or, while it waits, again.
+   *
+   * @throws IllegalArgumentException when the version is not registered (no run is opened)
+   */
   public RunRecorder startPromotion(Actor actor, String environment, int version) {
+    ModelVersion registered =
+        registry
+            .version(version)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "v" + version + " is not registered; see autoglm register"));
     RunRecorder run =
         RunRecorder.start(
             store,
@@ -62,11 +73,9 @@ public final class RecordedPromotions {
             actor.user(),
             clock);
     run.concerning(environment, version);
-    registry
-        .version(version)
-        .map(ModelVersion::trainingRunId)
-        .filter(RunIds::valid)
-        .ifPresent(run::parent);
+    if (RunIds.valid(registered.trainingRunId())) {
+      run.parent(registered.trainingRunId());
+    }
     return run;
   }
 

@@ -3,6 +3,7 @@ package org.openautoglm.status;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -98,10 +99,14 @@ public final class RunStore implements RunSource {
     }
     Path file = file(id);
     try {
-      byte[] bytes = Files.readAllBytes(file);
+      byte[] bytes = uninterrupted(() -> readBytes(file));
       return Optional.of(RunJson.read(MAPPER.readTree(bytes)));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof NoSuchFileException) {
+        return Optional.empty();
+      }
+      throw new RunStoreException(
+          "cannot read the run record " + file + ": " + e.getCause().getMessage(), e);
     } catch (IOException | RuntimeException e) {
       throw new RunStoreException("cannot read the run record " + file + ": " + e.getMessage(), e);
     }
@@ -146,6 +151,14 @@ public final class RunStore implements RunSource {
       }
     }
     return Optional.empty();
+  }
+
+  private static byte[] readBytes(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Every run id, oldest first. */
@@ -201,7 +214,28 @@ public final class RunStore implements RunSource {
     T run();
   }
 
+  /**
+   * Runs file work with the thread's interrupt status cleared and restores it afterwards. File
+   * channels are interruptible: an interrupted thread's read, write or lock closes the channel and
+   * fails. But the record of an interrupted run is exactly what must still be written (Ctrl-C ends
+   * a training run as ABORTED), so the interrupt is held back until the write is done.
+   */
+  private static <T> T uninterrupted(Work<T> work) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      return work.run();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private <T> T locked(Work<T> work) {
+    return uninterrupted(() -> lockedNow(work));
+  }
+
+  private <T> T lockedNow(Work<T> work) {
     Path lock = directory.resolve(".lock");
     // FileChannel locks are per process (and throw when one process locks twice); the monitor
     // keeps two threads, or two stores on one directory, of one process apart.

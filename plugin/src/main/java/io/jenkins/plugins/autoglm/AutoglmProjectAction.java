@@ -21,11 +21,12 @@ import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 import jenkins.model.TransientActionFactory;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
+import org.kohsuke.stapler.interceptor.RequirePOST;
 import org.kohsuke.stapler.verb.GET;
-import org.kohsuke.stapler.verb.POST;
 import org.openautoglm.policy.Actor;
 import org.openautoglm.project.ProjectDescriptor;
 import org.openautoglm.registry.EnvironmentState;
@@ -33,18 +34,20 @@ import org.openautoglm.registry.Registry;
 import org.openautoglm.status.ProjectStatus;
 
 /**
- * The AutoGLM page of a job: environments with what runs there, their history, the runs of its
- * builds, and Rollback. Its data is the same JSON model the CLI's dashboard server serves; {@code
- * api/json} gives a summary the Jenkins way.
- *
- * <p>TODO(dashboard): mount the dashboard assets ({@code org.openautoglm.dashboard.DashboardAssets}
- * from the {@code autoglm-dashboard} module) under {@code dashboard/}, with this action's URL as
- * the API base, once that module is published next to core. Until then {@code index.jelly} shows
- * the same data as tables.
+ * The AutoGLM page of a job ({@code job/NAME/autoglm/}): the dashboard app of {@code autoglm ui}
+ * (environments, history, runs, Rollback, Approve and Reject), its files under {@code assets/}, and
+ * the REST API it reads under {@code rest/} ({@link AutoglmRest}, the CLI server's paths and JSON).
+ * The older endpoints ({@code project}, {@code runs}, {@code history}, {@code session}, {@code
+ * rollback}) stay for scripts; {@code api/json} gives a summary the Jenkins way.
  */
 @ExportedBean
 public final class AutoglmProjectAction implements Action {
   private static final Logger LOGGER = Logger.getLogger(AutoglmProjectAction.class.getName());
+
+  static final String URL_NAME = "autoglm";
+
+  /** Where the dashboard's REST API is, relative to the page. */
+  static final String REST = "rest";
 
   private final Job<?, ?> job;
   private final RecordedProject recorded;
@@ -66,7 +69,7 @@ public final class AutoglmProjectAction implements Action {
 
   @Override
   public String getUrlName() {
-    return "autoglm";
+    return URL_NAME;
   }
 
   public Job<?, ?> getJob() {
@@ -75,6 +78,25 @@ public final class AutoglmProjectAction implements Action {
 
   public Api getApi() {
     return new Api(this);
+  }
+
+  /** The dashboard app, reading {@code rest/} as the signed-in Jenkins user. */
+  @GET
+  public void doIndex(StaplerRequest2 request, StaplerResponse2 response) throws IOException {
+    job.checkPermission(Item.READ);
+    DashboardPage.index(request, response, REST);
+  }
+
+  /** {@code assets/app.js}, {@code assets/app.css}, {@code assets/echarts.min.js}. */
+  @GET
+  public void doAssets(StaplerRequest2 request, StaplerResponse2 response) throws IOException {
+    job.checkPermission(Item.READ);
+    DashboardPage.asset(request, response);
+  }
+
+  /** {@code rest/...}: the dashboard's REST API. */
+  public AutoglmRest getRest() {
+    return new AutoglmRest(job, recorded);
   }
 
   @Exported
@@ -94,11 +116,6 @@ public final class AutoglmProjectAction implements Action {
       }
     }
     return views;
-  }
-
-  /** Whether the current user may press Rollback (the policy still decides per environment). */
-  public boolean isRollbackAllowed() {
-    return job.hasPermission(AutoglmPermissions.ROLLBACK);
   }
 
   /** {@code GET project}: environments, versions and recent runs, as the dashboard reads them. */
@@ -145,16 +162,15 @@ public final class AutoglmProjectAction implements Action {
     }
   }
 
-  /** {@code GET session}: who is looking and what the policy lets them do. */
+  /**
+   * {@code GET session}: who is looking and what they may do (the Jenkins permission and the policy
+   * with the project's rules), as {@code rest/session}.
+   */
   @GET
   public void doSession(StaplerResponse2 response) throws IOException {
     job.checkPermission(Item.READ);
-    try (Registry registry = openRegistry()) {
-      Actor actor =
-          hudson.security.ACL.isAnonymous2(Jenkins.getAuthentication2()) ? null : Actors.current();
-      JsonResponses.send(
-          response, 200, status(registry).session(actor, AutoglmConfiguration.get().policy()));
-    }
+    AutoglmRest rest = getRest();
+    JsonResponses.send(response, 200, rest.read(rest::session));
   }
 
   /**
@@ -162,7 +178,7 @@ public final class AutoglmProjectAction implements Action {
    * rollback as the current user (Jenkins permission first, then the AutoGLM policy) and answers
    * 202 at once; the outcome lands in the environment's history within its time budget.
    */
-  @POST
+  @RequirePOST
   public void doRollback(
       @QueryParameter String env,
       @QueryParameter String to,
@@ -219,10 +235,7 @@ public final class AutoglmProjectAction implements Action {
   }
 
   private ProjectStatus status(Registry registry) throws IOException {
-    ProjectDescriptor project = recorded.source().load();
-    List<String> environments = new ArrayList<>();
-    project.environments().forEach(environment -> environments.add(environment.name()));
-    return new ProjectStatus(project.name(), environments, registry, new BuildRunSource(job));
+    return getRest().status(recorded.source().load(), registry);
   }
 
   /** One environment in {@code api/json}. */

@@ -2,6 +2,7 @@ package io.jenkins.plugins.autoglm;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.Util;
 import hudson.model.Action;
 import hudson.model.Api;
 import hudson.model.Item;
@@ -17,25 +18,27 @@ import java.util.List;
 import java.util.Optional;
 import jenkins.model.TransientActionFactory;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
+import org.kohsuke.stapler.interceptor.RequirePOST;
 import org.kohsuke.stapler.verb.GET;
-import org.kohsuke.stapler.verb.POST;
 import org.openautoglm.policy.Actor;
 import org.openautoglm.project.ProjectDescriptor;
 import org.openautoglm.promotion.PromotionResult;
 import org.openautoglm.registry.Registry;
 import org.openautoglm.status.ProjectStatus;
+import org.openautoglm.status.RunIds;
 import org.openautoglm.status.RunRecord;
 import org.openautoglm.status.RunSource;
+import org.openautoglm.status.RunStore;
 
 /**
- * The AutoGLM page of a build: its runs (phases, ranks, metrics) and, for a promotion waiting for
- * approval, Approve and Reject. {@code api/json} lists the runs; {@code run?id=} gives one run in
- * the dashboard's JSON model.
- *
- * <p>TODO(dashboard): mount the dashboard's run view here (see {@link AutoglmProjectAction}).
+ * The AutoGLM page of a build ({@code job/NAME/42/autoglm/}): opens the dashboard on the job's
+ * AutoGLM page at this build's run (phases, ranks, metrics and, for a promotion waiting for
+ * approval, Approve and Reject). {@code api/json} lists the build's runs; {@code run?id=} gives one
+ * run in the dashboard's JSON model; {@code approve} and {@code reject} stay for scripts.
  */
 @ExportedBean
 public final class AutoglmRunAction implements Action {
@@ -78,9 +81,37 @@ public final class AutoglmRunAction implements Action {
     return views;
   }
 
-  /** Whether the current user may press Approve or Reject (the policy still decides). */
-  public boolean isApproveAllowed() {
-    return run.getParent().hasPermission(AutoglmPermissions.APPROVE);
+  /**
+   * Redirects to the dashboard at {@code #/runs/<id>}: the run {@code id} if it is one of this
+   * build's, else the build's newest run. 404 when the job has no AutoGLM page (its last build did
+   * not use AutoGLM).
+   */
+  @GET
+  public void doIndex(@QueryParameter String id, StaplerRequest2 request, StaplerResponse2 response)
+      throws IOException {
+    run.checkPermission(Item.READ);
+    Job<?, ?> job = run.getParent();
+    if (job.getAction(AutoglmProjectAction.class) == null) {
+      response.sendError(404, Messages.AutoglmRunAction_NoProjectPage());
+      return;
+    }
+    RunStore store = BuildRecords.store(run);
+    String shown = null;
+    if (RunIds.valid(id) && store.find(id).isPresent()) {
+      shown = id;
+    } else {
+      List<RunRecord> newest = store.page(1, 0).runs();
+      if (!newest.isEmpty()) {
+        shown = newest.get(0).id();
+      }
+    }
+    response.sendRedirect2(
+        request.getContextPath()
+            + "/"
+            + job.getUrl()
+            + AutoglmProjectAction.URL_NAME
+            + "/"
+            + (shown == null ? "" : "#/runs/" + Util.rawEncode(shown)));
   }
 
   /** {@code GET run?id=}: one run with its phases, ranks and metrics. */
@@ -105,7 +136,7 @@ public final class AutoglmRunAction implements Action {
   }
 
   /** {@code POST approve} with {@code env}, {@code request} and optional {@code reason}. */
-  @POST
+  @RequirePOST
   public void doApprove(
       @QueryParameter String env,
       @QueryParameter String request,
@@ -116,7 +147,7 @@ public final class AutoglmRunAction implements Action {
   }
 
   /** {@code POST reject} with {@code env}, {@code request} and optional {@code reason}. */
-  @POST
+  @RequirePOST
   public void doReject(
       @QueryParameter String env,
       @QueryParameter String request,

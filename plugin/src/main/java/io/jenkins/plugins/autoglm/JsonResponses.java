@@ -30,6 +30,11 @@ final class JsonResponses {
     return body;
   }
 
+  /** The dashboard API's error body, as the CLI server sends it: {@code {"error": "..."}}. */
+  static ObjectNode error(String message) {
+    return JSON.createObjectNode().put("error", message == null ? "error" : message);
+  }
+
   static int bounded(int value, int fallback, int max) {
     return value <= 0 ? fallback : Math.min(value, max);
   }
