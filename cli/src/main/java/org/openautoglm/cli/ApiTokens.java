@@ -97,7 +97,17 @@ final class ApiTokens {
         throw new IllegalArgumentException(where + " needs sha256 (or token)");
       }
       List<String> groups = new ArrayList<>();
-      entry.path("groups").forEach(group -> groups.add(group.asText()));
+      JsonNode listed = entry.path("groups");
+      // A single name instead of a list would otherwise be dropped without a word.
+      if (!listed.isMissingNode() && !listed.isNull() && !listed.isArray()) {
+        throw new IllegalArgumentException(where + ".groups must be a list of group names");
+      }
+      for (JsonNode group : listed) {
+        if (!group.isValueNode() || group.isNull() || group.asText().isBlank()) {
+          throw new IllegalArgumentException(where + ".groups must be a list of group names");
+        }
+        groups.add(group.asText());
+      }
       if (digests.put(digest, Actor.of(user, groups.toArray(String[]::new))) != null) {
         throw new IllegalArgumentException(where + " repeats a token of an earlier entry");
       }

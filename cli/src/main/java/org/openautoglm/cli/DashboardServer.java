@@ -15,11 +15,13 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,9 @@ final class DashboardServer implements AutoCloseable {
   /** Largest request body accepted, by default. */
   static final int DEFAULT_MAX_BODY = 1 << 20;
 
+  /** How much more than the limit of a refused body is read and dropped, see swallow. */
+  static final long SWALLOW = 4L << 20;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern RUN = Pattern.compile("/api/runs/([^/]+)");
   private static final Pattern HISTORY = Pattern.compile("/api/environments/([^/]+)/history");
@@ -55,6 +60,9 @@ final class DashboardServer implements AutoCloseable {
   private static final Pattern DECISION =
       Pattern.compile("/api/approvals/([^/]+)/(approve|reject)");
   private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
+
+  /** One ETag per file of the app, computed once: hashing ECharts per request would cost more. */
+  private static final Map<String, String> ETAGS = new ConcurrentHashMap<>();
 
   private final DashboardBackend backend;
   private final ApiTokens tokens;
@@ -96,6 +104,12 @@ final class DashboardServer implements AutoCloseable {
   /** Starts serving. */
   static DashboardServer start(DashboardBackend backend, ApiTokens tokens, Options options)
       throws IOException {
+    // The JDK server writes a response's headers and body as two packets; with Nagle's algorithm
+    // the body then waits ~40 ms for the client's delayed ACK of the headers (JDK-6968351). The
+    // property is read once, when the server class first starts: set it before.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     HttpServer http = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 50);
     DashboardServer server = new DashboardServer(backend, tokens, options, http);
     http.start();
@@ -271,6 +285,15 @@ final class DashboardServer implements AutoCloseable {
             + " data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors"
             + " 'none'; form-action 'none'");
     headers.set("Cache-Control", "no-cache");
+    // The app's files change only with the jar: an ETag lets the browser keep ECharts' megabyte.
+    String etag =
+        ETAGS.computeIfAbsent(
+            relative, key -> "\"" + Integer.toHexString(Arrays.hashCode(bytes)) + "\"");
+    headers.set("ETag", etag);
+    if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+      exchange.sendResponseHeaders(304, -1);
+      return;
+    }
     if (method.equals("HEAD")) {
       exchange.sendResponseHeaders(200, -1);
       return;
@@ -375,11 +398,8 @@ final class DashboardServer implements AutoCloseable {
         throw ApiException.badRequest("Content-Length is not a number");
       }
     }
-    byte[] bytes;
-    try (InputStream in = exchange.getRequestBody()) {
-      // Read one byte past the limit: a chunked body without Content-Length is cut off there.
-      bytes = in.readNBytes(options.maxBody() + 1);
-    }
+    // Read one byte past the limit: a chunked body without Content-Length is cut off there.
+    byte[] bytes = exchange.getRequestBody().readNBytes(options.maxBody() + 1);
     if (bytes.length > options.maxBody()) {
       throw tooLarge();
     }
@@ -475,12 +495,43 @@ final class DashboardServer implements AutoCloseable {
     }
   }
 
-  private static void error(HttpExchange exchange, int status, String message) throws IOException {
-    // An unread request body is left alone: the JDK server closes the connection rather than
-    // read it, and reading here could wait on a client that sends nothing more.
+  private void error(HttpExchange exchange, int status, String message) throws IOException {
+    swallow(exchange);
     json(
         exchange,
         status,
         JSON.createObjectNode().put("error", message == null ? "error" : message));
+  }
+
+  /**
+   * Reads and drops what is left of a refused request's body, up to the limit plus {@link
+   * #SWALLOW}. The JDK server closes a connection whose body it has not read, and a client that is
+   * still sending then gets a reset connection instead of the 401 or 413. A body declared larger
+   * than that is not read: the client may see the reset.
+   */
+  private void swallow(HttpExchange exchange) {
+    long most = options.maxBody() + SWALLOW;
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    try {
+      if (length != null && Long.parseLong(length.trim()) > most) {
+        return;
+      }
+    } catch (NumberFormatException e) {
+      return;
+    }
+    try {
+      InputStream in = exchange.getRequestBody();
+      byte[] buffer = new byte[8192];
+      long left = most;
+      while (left > 0) {
+        int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+        if (read < 0) {
+          return;
+        }
+        left -= read;
+      }
+    } catch (IOException e) {
+      // the client went away: the answer will not reach it either
+    }
   }
 }

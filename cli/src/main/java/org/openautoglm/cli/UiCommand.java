@@ -1,6 +1,7 @@
 package org.openautoglm.cli;
 
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -120,7 +121,22 @@ final class UiCommand implements Callable<Integer> {
   static int serve(
       DashboardBackend backend, ApiTokens tokens, DashboardServer.Options options, PrintWriter out)
       throws java.io.IOException {
-    try (DashboardServer server = DashboardServer.start(backend, tokens, options)) {
+    DashboardServer started;
+    try {
+      started = DashboardServer.start(backend, tokens, options);
+    } catch (BindException e) {
+      // a port in use is the person's choice to change, not a bug (exit 2, not 3)
+      throw new IllegalArgumentException(
+          "cannot listen on "
+              + options.bind().getHostAddress()
+              + ":"
+              + options.port()
+              + ": "
+              + e.getMessage()
+              + "; choose another --port (0 picks a free one) or --bind",
+          e);
+    }
+    try (DashboardServer server = started) {
       out.println("autoglm: dashboard on " + server.uri() + " (Ctrl-C stops it)");
       if (tokens.isEmpty()) {
         out.println("autoglm: no tokens file: read-only (see --tokens)");

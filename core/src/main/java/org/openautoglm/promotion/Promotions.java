@@ -261,49 +261,7 @@ public final class Promotions {
     if (!decision.allowed()) {
       return PromotionResult.of(PromotionOutcome.DENIED, decision.reason(), state);
     }
-    String digest;
-    if (to == null) {
-      Optional<String> back = state.rollbackTarget();
-      if (back.isEmpty()) {
-        throw new IllegalArgumentException(
-            environment + " has no verified snapshot other than the current one to roll back to");
-      }
-      digest = back.get();
-    } else {
-      Optional<Snapshot> found;
-      try {
-        found = registry.snapshotByDigest(to);
-      } catch (RegistryException e) {
-        // not a digest, too short or ambiguous: the person's input, not the registry, is wrong
-        throw new IllegalArgumentException(e.getMessage(), e);
-      }
-      Snapshot named =
-          found.orElseThrow(
-              () -> new IllegalArgumentException("no snapshot " + to + " in the registry"));
-      if (!state.lastVerified().contains(named.digest())) {
-        throw new IllegalArgumentException(
-            "snapshot "
-                + shortDigest(named.digest())
-                + " (v"
-                + named.version()
-                + ") was never verified in "
-                + environment
-                + "; roll back only to a snapshot that passed its health check there");
-      }
-      if (named.digest().equals(state.snapshot())) {
-        throw new IllegalArgumentException(
-            environment
-                + (state.verified() ? " runs " : " is recorded at ")
-                + shortDigest(named.digest())
-                + " (v"
-                + named.version()
-                + ") already"
-                + (state.verified()
-                    ? "; nothing to roll back"
-                    : ", not verified; to deploy and check it again, promote v" + named.version()));
-      }
-      digest = named.digest();
-    }
+    String digest = rollbackDigest(environment, state, to);
     EnvironmentTarget budgeted =
         new EnvironmentTarget(
             target.name(),
@@ -319,6 +277,64 @@ public final class Promotions {
       return PromotionResult.of(PromotionOutcome.CONFLICT, busy.get(), state);
     }
     return restore(actor, environment, budgeted, state, digest, reason);
+  }
+
+  /**
+   * The snapshot a rollback of {@code environment} would restore, checked as {@link #rollback}
+   * checks it, without deploying anything: so that a caller can refuse a rollback that cannot
+   * happen before it records one.
+   *
+   * @param to a snapshot digest or unique prefix, or {@code null} for the last verified one
+   * @throws IllegalArgumentException when the project has no such environment, there is nothing to
+   *     roll back to, or {@code to} is not a snapshot verified there other than the current one
+   */
+  public String rollbackTarget(String environment, String to) {
+    targets.target(environment);
+    return rollbackDigest(environment, registry.state(environment), to);
+  }
+
+  private String rollbackDigest(String environment, EnvironmentState state, String to) {
+    if (to == null) {
+      Optional<String> back = state.rollbackTarget();
+      if (back.isEmpty()) {
+        throw new IllegalArgumentException(
+            environment + " has no verified snapshot other than the current one to roll back to");
+      }
+      return back.get();
+    }
+    Optional<Snapshot> found;
+    try {
+      found = registry.snapshotByDigest(to);
+    } catch (RegistryException e) {
+      // not a digest, too short or ambiguous: the person's input, not the registry, is wrong
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    Snapshot named =
+        found.orElseThrow(
+            () -> new IllegalArgumentException("no snapshot " + to + " in the registry"));
+    if (!state.lastVerified().contains(named.digest())) {
+      throw new IllegalArgumentException(
+          "snapshot "
+              + shortDigest(named.digest())
+              + " (v"
+              + named.version()
+              + ") was never verified in "
+              + environment
+              + "; roll back only to a snapshot that passed its health check there");
+    }
+    if (named.digest().equals(state.snapshot())) {
+      throw new IllegalArgumentException(
+          environment
+              + (state.verified() ? " runs " : " is recorded at ")
+              + shortDigest(named.digest())
+              + " (v"
+              + named.version()
+              + ") already"
+              + (state.verified()
+                  ? "; nothing to roll back"
+                  : ", not verified; to deploy and check it again, promote v" + named.version()));
+    }
+    return named.digest();
   }
 
   /** Rolls back to {@code digest} within the target's rollback budget; records time to restore. */

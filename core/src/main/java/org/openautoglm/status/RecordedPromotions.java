@@ -104,7 +104,8 @@ public final class RecordedPromotions {
    *
    * <p>Someone without the right to roll back gets {@link PromotionOutcome#DENIED} and leaves no
    * run behind (the {@link Recorded#run()} is {@code null}): a refusal is not a run, and a
-   * read-only user cannot fill the run list.
+   * read-only user cannot fill the run list. Nor does a rollback with nothing to roll back to, or
+   * to a snapshot it cannot restore: that throws {@link IllegalArgumentException} before any run.
    *
    * @param to a snapshot digest or prefix, or {@code null} for the last verified one
    */
@@ -117,6 +118,9 @@ public final class RecordedPromotions {
           null,
           new PromotionResult(PromotionOutcome.DENIED, decision.reason(), before, null, null));
     }
+    // Nothing to roll back to, or a snapshot that cannot be restored, is refused like a denial:
+    // nothing happens, so no run is left behind (IllegalArgumentException, as from rollback).
+    promotions.apply(PromotionListener.NONE).rollbackTarget(environment, to);
     RunRecorder run =
         RunRecorder.start(
             store, project, RunKind.ROLLBACK, "roll back " + environment, actor.user(), clock);

@@ -391,7 +391,7 @@ class RunRecorderTest {
             new PromotionResult(
                 PromotionOutcome.WAITING_FOR_APPROVAL,
                 "needs 1 approval; approval requested (request 7)",
-                state(V1, 1, true),
+                stateIn("production", V1, 1, true),
                 "7",
                 null),
             2,
@@ -402,7 +402,7 @@ class RunRecorderTest {
             new PromotionResult(
                 PromotionOutcome.WAITING_FOR_APPROVAL,
                 "needs 1 approval (request 7 is open)",
-                state(V1, 1, true),
+                stateIn("production", V1, 1, true),
                 "7",
                 null),
             2,
@@ -513,8 +513,14 @@ class RunRecorderTest {
   }
 
   private static EnvironmentState state(String digest, int version, boolean verified) {
+    return stateIn("dev", digest, version, verified);
+  }
+
+  /** The state of the environment the result is about: the approval id is named after it. */
+  private static EnvironmentState stateIn(
+      String environment, String digest, int version, boolean verified) {
     return new EnvironmentState(
-        "dev",
+        environment,
         6,
         digest,
         version,
