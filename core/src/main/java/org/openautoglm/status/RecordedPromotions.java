@@ -2,6 +2,7 @@ package org.openautoglm.status;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
 import org.openautoglm.policy.Action;
 import org.openautoglm.policy.Actor;
@@ -52,7 +53,10 @@ public final class RecordedPromotions {
   }
 
   /**
-   * Opens a promotion run; pass it to {@link #promote} once or, while it waits, again.
+   * Opens a promotion run; pass it to {@link #promote} once or, while it waits, again. When a run
+   * for the same version and environment is waiting for approval already (someone promoted, was
+   * told to wait, and promotes again once approved), that run goes on instead of a new one, so it
+   * does not wait forever in the run list.
    *
    * @throws IllegalArgumentException when the version is not registered (no run is opened)
    */
@@ -64,6 +68,17 @@ public final class RecordedPromotions {
                 () ->
                     new IllegalArgumentException(
                         "v" + version + " is not registered; see autoglm register"));
+    Optional<RunRecord> waiting =
+        store.latest(
+            run ->
+                run.kind() == RunKind.PROMOTION
+                    && run.state() == RunState.AWAITING_APPROVAL
+                    && environment.equals(run.environment())
+                    && Integer.valueOf(version).equals(run.version()),
+            RunRecorder.RECENT_SCAN);
+    if (waiting.isPresent()) {
+      return RunRecorder.resume(store, waiting.get().id(), clock);
+    }
     RunRecorder run =
         RunRecorder.start(
             store,

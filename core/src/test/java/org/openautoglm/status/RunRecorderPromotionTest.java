@@ -1,6 +1,7 @@
 package org.openautoglm.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.openautoglm.status.StatusFixtures.T0;
 
@@ -329,5 +330,103 @@ class RunRecorderPromotionTest {
             tuple(RunState.PENDING, null),
             tuple(RunState.DEPLOYING, "deploying v1 to dev"),
             tuple(RunState.ROLLED_BACK, result.message()));
+  }
+
+  // ---- RecordedPromotions: the same world, through the class the CLI, the ui server and Jenkins
+  // use
+
+  private RecordedPromotions recorded() {
+    return new RecordedPromotions(
+        "sentiment", registry, policy, store, this::promotions, heard::add, clock);
+  }
+
+  @Test
+  void shouldGoOnWithTheWaitingRunWhenTheRequesterPromotesAgainAfterTheApproval() {
+    promoteQuietly(ALICE, "dev", 1);
+    RecordedPromotions recorded = recorded();
+    RunRecorder first = recorded.startPromotion(ALICE, "production", 1);
+    PromotionResult waiting = recorded.promote(first, ALICE, "production", 1, "release");
+    assertThat(waiting.outcome()).isEqualTo(PromotionOutcome.WAITING_FOR_APPROVAL);
+    promotions(PromotionListener.NONE).approve(DAVE, "production", waiting.requestId(), "ok");
+
+    RunRecorder again = recorded.startPromotion(ALICE, "production", 1);
+    PromotionResult done = recorded.promote(again, ALICE, "production", 1, "release");
+
+    assertThat(done.outcome()).as(done.message()).isEqualTo(PromotionOutcome.DONE);
+    assertThat(again.id()).isEqualTo(first.id());
+    assertThat(store.page(10, 0).runs())
+        .filteredOn(run -> "production".equals(run.environment()))
+        .extracting(RunRecord::state)
+        .containsExactly(RunState.VERIFIED);
+  }
+
+  @Test
+  void shouldOpenNoRunForAVersionThatIsNotRegistered() {
+    int before = store.page(10, 0).total();
+
+    assertThatThrownBy(() -> recorded().startPromotion(BOB, "dev", 9))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("v9 is not registered; see autoglm register");
+    assertThat(store.page(10, 0).total()).isEqualTo(before);
+  }
+
+  @Test
+  void shouldLinkAPromotionRunToTheTrainingRunOfItsVersion() {
+    RunRecorder training = recorder(RunKind.TRAINING, null, null);
+    registry.register(
+        org.openautoglm.registry.ModelVersion.draft(
+            "file:/models/v4.pt",
+            StatusFixtures.sha256("v4"),
+            null,
+            null,
+            training.id(),
+            Map.of(),
+            null,
+            "bob"));
+
+    RunRecorder promotion = recorded().startPromotion(BOB, "dev", 4);
+
+    assertThat(promotion.current().parent()).isEqualTo(training.id());
+    assertThat(promotion.current().title()).isEqualTo("promote v4 to dev");
+  }
+
+  @Test
+  void shouldLeaveNoRunWhenThePolicyRefusesTheRollback() {
+    promoteQuietly(ALICE, "dev", 1);
+    promoteQuietly(ALICE, "dev", 2);
+    int before = store.page(10, 0).total();
+
+    RecordedPromotions.Recorded refused =
+        recorded().rollback(Actor.of("mallory"), "dev", null, "no", Duration.ofSeconds(30));
+
+    assertThat(refused.run()).isNull();
+    assertThat(refused.result().outcome()).isEqualTo(PromotionOutcome.DENIED);
+    assertThat(store.page(10, 0).total()).isEqualTo(before);
+    assertThat(registry.state("dev").version()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldMarkTheDeployItUndidRolledBack() {
+    RecordedPromotions recorded = recorded();
+    recorded.promote(recorded.startPromotion(BOB, "dev", 1), BOB, "dev", 1, null);
+    RunRecorder second = recorded.startPromotion(BOB, "dev", 2);
+    recorded.promote(second, BOB, "dev", 2, null);
+    assertThat(second.current().state()).isEqualTo(RunState.VERIFIED);
+
+    RecordedPromotions.Recorded back =
+        recorded.rollback(BOB, "dev", null, "latency", Duration.ofSeconds(30));
+
+    assertThat(back.result().outcome())
+        .as(back.result().message())
+        .isEqualTo(PromotionOutcome.DONE);
+    assertThat(back.run().kind()).isEqualTo(RunKind.ROLLBACK);
+    assertThat(back.run().state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(back.run().version()).isEqualTo(1);
+    RunRecord undone = second.current();
+    assertThat(undone.state()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(undone.phases())
+        .last()
+        .extracting(Phase::reason)
+        .isEqualTo("rolled back by bob: latency");
   }
 }
