@@ -96,4 +96,17 @@ class RunIdsTest {
   void shouldAcceptIds(String text) {
     assertThat(RunIds.valid(text)).isTrue();
   }
+
+  @Test
+  void shouldSortRunsOfOneSecondByTheirMillisecond() {
+    java.time.Instant second = java.time.Instant.parse("2026-12-04T18:23:49Z");
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (int millisecond : new int[] {0, 1, 35, 36, 500, 998, 999}) {
+      ids.add(RunIds.next(second.plusMillis(millisecond)));
+    }
+
+    assertThat(ids).isSorted().allSatisfy(id -> assertThat(RunIds.valid(id)).isTrue());
+    assertThat(ids.get(0)).startsWith("20261204-182349-00");
+    assertThat(ids.get(ids.size() - 1)).startsWith("20261204-182349-rr");
+  }
 }
