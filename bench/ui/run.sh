@@ -4,7 +4,7 @@
 # memory flat). Starts the real server (java -jar cli/target/autoglm.jar ui --port 0) as a
 # separate process on each size, times it from an HTTP client on loopback, reads its live heap and
 # allocation through JMX, then does the largest size again with -Xmx64m and with
-# -Dsun.net.httpserver.nodelay=true. Results and how to read
+# -Dsun.net.httpserver.nodelay=false (Nagle back on, as before the server turned it off). Results and how to read
 # them: docs/benchmarks.md, "Dashboard server". About 4-6 minutes on 2 cores, the first time
 # another 1-2 minutes to write the fixtures (kept in bench/work/ui/ for later runs).
 #
@@ -17,7 +17,7 @@
 # Options: --sizes 100,1000,10000  --warmup 30  --rounds 60  --allocation-requests 20
 #          --server-opts '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' (the ./autoglm launcher's)
 #          --variant NAME=OPTIONS (repeatable; default: -Xmx64m=-Xmx64m and
-#          nodelay=-Dsun.net.httpserver.nodelay=true, at the largest size) | --no-variants
+#          "Nagle on"=-Dsun.net.httpserver.nodelay=false, at the largest size) | --no-variants
 #          --no-breakdown  --regenerate  --work DIR  --markdown FILE
 #
 # bench/ui is not in the default reactor. The benchmark runs with cli/target/autoglm.jar on its
