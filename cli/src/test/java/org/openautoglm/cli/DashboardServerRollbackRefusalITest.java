@@ -65,7 +65,7 @@ class DashboardServerRollbackRefusalITest {
   @BeforeEach
   void remember() {
     before = fixture.observable();
-    assertThat(before.get("total").asInt()).isEqualTo(8);
+    assertThat(before.get("total").asInt()).isEqualTo(6);
   }
 
   @AfterEach

@@ -29,6 +29,9 @@ public final class RunRecorder {
   /** How many of the newest runs {@link #markRolledBack} looks through. */
   static final int RECENT_SCAN = 500;
 
+  /** Draws of a run id before giving up on a free one (each clashes with odds of 1 in 1.7 M). */
+  private static final int MAX_ID_ATTEMPTS = 10;
+
   private final RunStore store;
   private final String id;
   private final Clock clock;
@@ -46,9 +49,14 @@ public final class RunRecorder {
   public static RunRecorder start(
       RunStore store, String project, RunKind kind, String title, String actor, Clock clock) {
     Instant now = clock.instant();
-    RunRecord run =
-        store.create(RunRecord.pending(RunIds.next(now), project, kind, title, actor, now));
-    return new RunRecorder(store, run.id(), clock);
+    // Ids of one millisecond differ only in four random characters: on the rare clash, draw again.
+    for (int attempt = 1; ; attempt++) {
+      String id = RunIds.next(now);
+      if (store.find(id).isEmpty() || attempt == MAX_ID_ATTEMPTS) {
+        RunRecord run = store.create(RunRecord.pending(id, project, kind, title, actor, now));
+        return new RunRecorder(store, run.id(), clock);
+      }
+    }
   }
 
   /** Records an existing run again (a resumed Jenkins step). */

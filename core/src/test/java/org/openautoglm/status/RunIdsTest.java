@@ -38,10 +38,22 @@ class RunIdsTest {
     Instant at = Instant.parse("2026-12-04T18:23:49Z");
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < 1_000; i++) {
-      ids.add(RunIds.next(at));
+      ids.add(RunIds.next(at.plusMillis(i)));
     }
 
     assertThat(ids).hasSize(1_000);
+  }
+
+  @Test
+  void shouldRarelyRepeatAnIdWithinOneMillisecond() {
+    Instant at = Instant.parse("2026-12-04T18:23:49.123Z");
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      ids.add(RunIds.next(at));
+    }
+
+    // 100 draws from 36^4: a clash has odds of about 1 in 340 (RunRecorder draws again then)
+    assertThat(ids).hasSizeGreaterThanOrEqualTo(99);
   }
 
   @Test
