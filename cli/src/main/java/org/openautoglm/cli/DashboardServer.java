@@ -50,6 +50,9 @@ final class DashboardServer implements AutoCloseable {
   /** Largest request body accepted, by default. */
   static final int DEFAULT_MAX_BODY = 1 << 20;
 
+  /** Longest time a client may take to send its request, headers and body. */
+  static final long MAX_REQUEST_SECONDS = 30;
+
   /** How much more than the limit of a refused body is read and dropped, see swallow. */
   static final long SWALLOW = 4L << 20;
 
@@ -109,6 +112,11 @@ final class DashboardServer implements AutoCloseable {
     // property is read once, when the server class first starts: set it before.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    // A client that announces a body and never sends it would hold a worker thread for good;
+    // the JDK server drops a request not read in full within this many seconds.
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(MAX_REQUEST_SECONDS));
     }
     HttpServer http = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 50);
     DashboardServer server = new DashboardServer(backend, tokens, options, http);
