@@ -113,30 +113,32 @@ final class UiCommand implements Callable<Integer> {
               listener -> PromotionOptions.promotions(project, registry, policy, listener),
               PromotionOptions.console(out),
               Clock.systemUTC());
-      return serve(backend, apiTokens, serverOptions, out);
+      try {
+        return serve(backend, apiTokens, serverOptions, out);
+      } catch (BindException e) {
+        // a port in use is the person's choice to change, not a bug (exit 2, not 3)
+        throw new IllegalArgumentException(
+            "cannot listen on "
+                + serverOptions.bind().getHostAddress()
+                + ":"
+                + serverOptions.port()
+                + ": "
+                + e.getMessage()
+                + "; choose another --port (0 picks a free one) or --bind",
+            e);
+      }
     }
   }
 
-  /** Serves until the thread is interrupted (Ctrl-C). */
+  /**
+   * Serves until the thread is interrupted (Ctrl-C).
+   *
+   * @throws BindException when the port is taken (the demo then picks a free one)
+   */
   static int serve(
       DashboardBackend backend, ApiTokens tokens, DashboardServer.Options options, PrintWriter out)
       throws java.io.IOException {
-    DashboardServer started;
-    try {
-      started = DashboardServer.start(backend, tokens, options);
-    } catch (BindException e) {
-      // a port in use is the person's choice to change, not a bug (exit 2, not 3)
-      throw new IllegalArgumentException(
-          "cannot listen on "
-              + options.bind().getHostAddress()
-              + ":"
-              + options.port()
-              + ": "
-              + e.getMessage()
-              + "; choose another --port (0 picks a free one) or --bind",
-          e);
-    }
-    try (DashboardServer server = started) {
+    try (DashboardServer server = DashboardServer.start(backend, tokens, options)) {
       out.println("autoglm: dashboard on " + server.uri() + " (Ctrl-C stops it)");
       if (tokens.isEmpty()) {
         out.println("autoglm: no tokens file: read-only (see --tokens)");

@@ -143,4 +143,46 @@ class DemoCommandTest {
     }
     return lines.subList(start, end);
   }
+
+  @Test
+  @Timeout(120)
+  void shouldServeItsDashboardOnAFreePortWhenTheChosenOneIsTaken() throws Exception {
+    ExampleProject project = ExampleProject.copyInto(temp);
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      java.util.concurrent.atomic.AtomicInteger exit =
+          new java.util.concurrent.atomic.AtomicInteger(-1);
+      String[] arguments = {
+        "demo", "--project", project.descriptor(), "--port", Integer.toString(taken.getLocalPort())
+      };
+      Thread demo =
+          new Thread(
+              () ->
+                  exit.set(
+                      AutoglmCommand.run(
+                          arguments,
+                          new java.io.PrintWriter(out),
+                          new java.io.PrintWriter(err),
+                          System.getenv())),
+              "autoglm-demo-test");
+      demo.setDaemon(true);
+      demo.start();
+      try {
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(100))
+            .until(() -> out.toString().contains("autoglm: dashboard on ") || !demo.isAlive());
+
+        assertThat(out.toString())
+            .as("exit %d, stderr: %s", exit.get(), err)
+            .contains("port " + taken.getLocalPort() + " is in use; serving on a free port instead")
+            .containsPattern("autoglm: dashboard on http://127\\.0\\.0\\.1:\\d+/");
+      } finally {
+        demo.interrupt();
+        demo.join(30_000);
+      }
+      assertThat(exit.get()).as(out.toString()).isZero();
+    }
+  }
 }
