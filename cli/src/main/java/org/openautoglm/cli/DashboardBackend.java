@@ -184,13 +184,12 @@ final class DashboardBackend {
     }
   }
 
-  private void requireEnvironment(String environment) {
-    if (!status.environments().contains(environment)) {
-      throw ApiException.notFound(
-          "the project has no environment '"
-              + environment
-              + "'; its environments: "
-              + String.join(", ", status.environments()));
+  /** Refuses an environment the project does not have: 404, naming those it has. */
+  void requireEnvironment(String environment) {
+    try {
+      status.requireEnvironment(environment);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.notFound(e.getMessage());
     }
   }
 

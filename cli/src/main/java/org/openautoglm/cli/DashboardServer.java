@@ -221,13 +221,7 @@ final class DashboardServer implements AutoCloseable {
       allow(exchange, "GET");
       String environment = decode(m.group(1));
       Map<String, String> query = query(exchange);
-      if (!backend.status().environments().contains(environment)) {
-        throw ApiException.notFound(
-            "the project has no environment '"
-                + environment
-                + "'; its environments: "
-                + String.join(", ", backend.status().environments()));
-      }
+      backend.requireEnvironment(environment);
       json(
           exchange,
           200,

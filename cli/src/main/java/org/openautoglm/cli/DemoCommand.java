@@ -16,7 +16,6 @@ import org.openautoglm.config.ValidationReport;
 import org.openautoglm.config.source.Diagnostic;
 import org.openautoglm.project.ProjectDescriptor;
 import org.openautoglm.status.RunKind;
-import org.openautoglm.status.RunRecord;
 import org.openautoglm.status.RunRecorder;
 import org.openautoglm.status.RunState;
 import org.openautoglm.status.RunStore;
@@ -196,13 +195,6 @@ final class DemoCommand implements Callable<Integer> {
     run.moveTo(
         RunState.TRAINING, user, spec.nodes() * spec.procsPerNode() + " ranks on this machine");
     return run;
-  }
-
-  /** A training run's final metrics for the registry (none when the run is unknown). */
-  static Map<String, Double> finalMetrics(RunStore runs, String runId) {
-    return runId == null
-        ? Map.of()
-        : runs.find(runId).map(RunRecord::finalMetrics).orElse(Map.of());
   }
 
   /** Trains locally, showing every tenth step's loss; rank 0 writes the model to {@code model}. */

@@ -288,7 +288,7 @@ final class DemoStory implements AutoCloseable {
               project.training().image(),
               RegisterCommand.configDigest(project),
               trainingRun,
-              DemoCommand.finalMetrics(runs, trainingRun),
+              RunStores.finalMetrics(runs, trainingRun),
               null,
               user));
     } catch (IOException e) {

@@ -103,7 +103,7 @@ final class RegisterCommand implements Callable<Integer> {
         image != null ? image : project.training() == null ? null : project.training().image();
     Map<String, Double> results = metrics;
     if (results.isEmpty() && run != null) {
-      results = DemoCommand.finalMetrics(options.runStore(project), run);
+      results = RunStores.finalMetrics(options.runStore(project), run);
     }
     try (Registry registry = options.openRegistry(project)) {
       ModelVersion version =

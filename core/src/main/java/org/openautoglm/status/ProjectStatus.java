@@ -170,7 +170,12 @@ public final class ProjectStatus {
     return request.environment() + ":" + request.id();
   }
 
-  void requireEnvironment(String environment) {
+  /**
+   * Refuses an environment the project does not have, naming those it has.
+   *
+   * @throws IllegalArgumentException when there is no such environment
+   */
+  public void requireEnvironment(String environment) {
     if (!environments.contains(environment)) {
       throw new IllegalArgumentException(
           "the project has no environment '"

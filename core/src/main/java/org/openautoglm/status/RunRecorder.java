@@ -35,14 +35,15 @@ public final class RunRecorder {
   private final RunStore store;
   private final String id;
   private final Clock clock;
-  private final MetricBuffer metrics = new MetricBuffer();
+  private final MetricBuffer metrics;
   private volatile List<RunRank> ranks = List.of();
   private Instant lastFlush = Instant.EPOCH;
 
-  private RunRecorder(RunStore store, String id, Clock clock) {
+  private RunRecorder(RunStore store, String id, Clock clock, MetricBuffer metrics) {
     this.store = store;
     this.id = id;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** Creates a run in {@link RunState#PENDING} and records it from then on. */
@@ -54,22 +55,15 @@ public final class RunRecorder {
       String id = RunIds.next(now);
       if (store.find(id).isEmpty() || attempt == MAX_ID_ATTEMPTS) {
         RunRecord run = store.create(RunRecord.pending(id, project, kind, title, actor, now));
-        return new RunRecorder(store, run.id(), clock);
+        return new RunRecorder(store, run.id(), clock, new MetricBuffer());
       }
     }
   }
 
   /** Records an existing run again (a resumed Jenkins step). */
   public static RunRecorder resume(RunStore store, String id, Clock clock) {
-    RunRecorder recorder = new RunRecorder(store, id, clock);
     RunRecord run = store.find(id).orElseThrow(() -> new IllegalArgumentException("no run " + id));
-    run.metrics()
-        .forEach(
-            (name, byRank) ->
-                byRank.forEach(
-                    (rank, points) ->
-                        points.forEach(
-                            p -> recorder.metrics.add(name, rank, p.step(), p.value()))));
+    RunRecorder recorder = new RunRecorder(store, id, clock, MetricBuffer.of(run.metrics()));
     recorder.ranks = run.ranks();
     return recorder;
   }

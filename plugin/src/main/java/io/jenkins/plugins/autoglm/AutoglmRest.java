@@ -412,13 +412,10 @@ public final class AutoglmRest {
   }
 
   private static void requireEnvironment(ProjectStatus status, String environment) {
-    if (!status.environments().contains(environment)) {
-      throw new Failure(
-          404,
-          "the project has no environment '"
-              + environment
-              + "'; its environments: "
-              + String.join(", ", status.environments()));
+    try {
+      status.requireEnvironment(environment);
+    } catch (IllegalArgumentException e) {
+      throw new Failure(404, e.getMessage());
     }
   }
 
