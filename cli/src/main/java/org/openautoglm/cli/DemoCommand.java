@@ -160,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
                     "     "
                         + person
                         + " ("
-                        + (person.equals("alice") || person.equals("dave") ? "admin" : "researcher")
+                        + String.join(", ", story.roles(person))
                         + "): "
                         + token));
     out.println("   --no-ui ends the demo here instead");

@@ -197,6 +197,11 @@ final class DemoStory implements AutoCloseable {
     return Collections.unmodifiableMap(tokens);
   }
 
+  /** The roles the demo's policy gives a person. */
+  List<String> roles(String person) {
+    return policy.rolesOf(Actor.of(person));
+  }
+
   ApiTokens apiTokens() {
     Map<String, Actor> byToken = new LinkedHashMap<>();
     tokens.forEach((person, token) -> byToken.put(token, Actor.of(person)));
